@@ -1,0 +1,2 @@
+/** Node-only entry (files, processes). */
+export * from './index.js';
