@@ -5,7 +5,7 @@ import {
   formatCellCode,
   parseCellCode,
 } from './cell-code.js';
-import { type ConfigKey, CONFIGURATION_COUNT, configAt } from './config-key.js';
+import { CONFIGURATION_COUNT, type ConfigKey, configAt } from './config-key.js';
 import { BATCH_SIZES, LEARNING_RATES } from './hyperparameters.js';
 import type { Rng } from './random.js';
 
