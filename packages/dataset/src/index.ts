@@ -1,2 +1,9 @@
-/** Placeholder: this package is being built; see its README. */
-export const PACKAGE_NAME = '@nashpobench2/dataset';
+export {
+  averageRanks,
+  kendallTau,
+  mean,
+  pearson,
+  sampleStd,
+  spearmanRho,
+  standardError,
+} from './rank-statistics.js';

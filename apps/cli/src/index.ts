@@ -1,0 +1,2 @@
+export { type CliIO, printJson, processIO, reportError, UsageError } from './io.js';
+export { buildProgram, main } from './main.js';

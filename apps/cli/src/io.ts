@@ -1,0 +1,42 @@
+import { NhbError } from '@nashpobench2/search-space';
+
+/** Streams and flags every command writes through; tests replace the streams. */
+export interface CliIO {
+  /** Writes a line of primary output (tables, JSON) to stdout. */
+  out(text: string): void;
+  /** Writes a line of progress or diagnostics to stderr. */
+  err(text: string): void;
+  /** True when stderr is a terminal, so progress bars may redraw in place. */
+  readonly interactive: boolean;
+  /** Stream progress bars draw on (stderr in the real CLI). */
+  readonly progressStream: NodeJS.WritableStream;
+}
+
+/** The real terminal. */
+export function processIO(): CliIO {
+  return {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    interactive: Boolean(process.stderr.isTTY),
+    progressStream: process.stderr,
+  };
+}
+
+/** Raised by commands for a bad flag value; printed as one line, exit status 2. */
+export class UsageError extends NhbError {
+  constructor(message: string) {
+    super('ERR_USAGE', message);
+  }
+}
+
+/** Prints an error as one line (stack only with `--debug`) and returns the exit status. */
+export function reportError(io: CliIO, error: unknown, debug: boolean): number {
+  if (debug && error instanceof Error && error.stack) io.err(error.stack);
+  else io.err(`nhb: ${error instanceof Error ? error.message : String(error)}`);
+  return error instanceof UsageError ? 2 : 1;
+}
+
+/** Prints a value as one line of JSON. */
+export function printJson(io: CliIO, value: unknown): void {
+  io.out(JSON.stringify(value));
+}
