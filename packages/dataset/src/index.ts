@@ -1,3 +1,7 @@
+export { Benchmark, type BenchmarkCoverage } from './benchmark.js';
+export { TRAINING_COUNT } from './benchmark-tables.js';
+export { FormatError, MissingDataError } from './errors.js';
+export { NO_DEFAULT_MESSAGE, type OpenOptions } from './open-source.js';
 export {
   averageRanks,
   kendallTau,
@@ -7,3 +11,25 @@ export {
   spearmanRho,
   standardError,
 } from './rank-statistics.js';
+export { Run, type RunOptions, type RunResults, type RunTransition } from './run.js';
+export {
+  makeSyntheticBenchmark,
+  makeSyntheticRecords,
+  type SyntheticData,
+  type SyntheticOptions,
+  syntheticFinalAccuracy,
+} from './synthetic.js';
+export {
+  type BenchmarkMetadata,
+  FORMAT_VERSION,
+  type LongRecord,
+  MODES,
+  type Mode,
+  PAPER_PROTOCOL,
+  type Provenance,
+  type QueryOptions,
+  type QueryResult,
+  type ResolvedKey,
+  type RunRecord,
+  type TrainingProtocol,
+} from './types.js';
