@@ -171,7 +171,9 @@ export async function readBenchmarkParts(
     allTrainings,
     options.columns !== 'query',
   );
-  decoded.forEach((part, p) => fillPart(tables, part, trainingsByPart[p]));
+  decoded.forEach((part, p) => {
+    fillPart(tables, part, trainingsByPart[p]);
+  });
 
   const metadata: BenchmarkMetadata = { ...first.metadata };
   if (decoded.length > 1) {
