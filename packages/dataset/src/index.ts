@@ -1,3 +1,4 @@
+export * from './analysis/index.js';
 export { Benchmark, type BenchmarkCoverage } from './benchmark.js';
 export { TRAINING_COUNT } from './benchmark-tables.js';
 export { FormatError, MissingDataError } from './errors.js';

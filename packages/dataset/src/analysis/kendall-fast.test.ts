@@ -15,12 +15,14 @@ describe('kendallTauFast', () => {
   });
 
   it('agrees with the O(n²) kendallTau on random samples with many ties', () => {
-    const sample = fc.integer({ min: 2, max: 60 }).chain((n) =>
-      fc.tuple(
-        fc.array(fc.integer({ min: 0, max: 6 }), { minLength: n, maxLength: n }),
-        fc.array(fc.integer({ min: 0, max: 6 }), { minLength: n, maxLength: n }),
-      ),
-    );
+    const sample = fc
+      .integer({ min: 2, max: 60 })
+      .chain((n) =>
+        fc.tuple(
+          fc.array(fc.integer({ min: 0, max: 6 }), { minLength: n, maxLength: n }),
+          fc.array(fc.integer({ min: 0, max: 6 }), { minLength: n, maxLength: n }),
+        ),
+      );
     fc.assert(
       fc.property(sample, ([a, b]) => {
         const slow = kendallTau(a, b);

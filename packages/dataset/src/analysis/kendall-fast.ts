@@ -23,8 +23,8 @@ function tiedPairs(order: Uint32Array, values: ArrayLike<number>): number {
 /** Stable bottom-up merge sort of `order` by `values`; returns the number of inversions it undid. */
 function mergeSortCountingSwaps(order: Uint32Array, values: ArrayLike<number>): number {
   const n = order.length;
-  let source = order;
-  let target = new Uint32Array(n);
+  let source: Uint32Array = order;
+  let target: Uint32Array = new Uint32Array(n);
   let swaps = 0;
 
   for (let width = 1; width < n; width *= 2) {
@@ -73,8 +73,7 @@ export function kendallTauFast(a: ArrayLike<number>, b: ArrayLike<number>): numb
   let tiesBoth = 0;
   let run = 1;
   for (let k = 1; k <= n; k++) {
-    const same =
-      k < n && a[order[k]] === a[order[k - 1]] && b[order[k]] === b[order[k - 1]];
+    const same = k < n && a[order[k]] === a[order[k - 1]] && b[order[k]] === b[order[k - 1]];
     if (same) {
       run++;
     } else {

@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { kendallTau, spearmanRho } from '../rank-statistics.js';
+import { plantedBenchmark, plantedLong, plantedShort } from './__fixtures__/planted-benchmark.js';
+import { analyzeBenchmark } from './analyze-benchmark.js';
+import { settingAt } from './setting-table.js';
+
+const TOLERANCE = 1e-9;
+const S7 = 7; // lr 0.00625, batch size 32: A's best
+const S40 = 40; // lr 0.2, batch size 256: B's and C's best
+
+const analysis = analyzeBenchmark(plantedBenchmark(), { top: 2 });
+
+/** A second, direct computation of the mean τ between settings at one grid distance. */
+function referenceMeanTau(
+  value: (arch: number, s: number) => number,
+  accept: (d: number) => boolean,
+) {
+  const taus: number[] = [];
+  for (let p = 0; p < 48; p++) {
+    for (let q = p + 1; q < 48; q++) {
+      const a = settingAt(p);
+      const b = settingAt(q);
+      const d = Math.abs(a.lrIndex - b.lrIndex) + Math.abs(a.batchIndex - b.batchIndex);
+      if (!accept(d)) continue;
+      taus.push(
+        kendallTau(
+          [0, 1, 2].map((k) => value(k, p)),
+          [0, 1, 2].map((k) => value(k, q)),
+        ),
+      );
+    }
+  }
+  return taus.reduce((x, y) => x + y, 0) / taus.length;
+}
+
+const short = (arch: number, s: number) =>
+  plantedShort(arch, settingAt(s).lrIndex, settingAt(s).batchIndex);
+const long = (arch: number, s: number) =>
+  plantedLong(arch, settingAt(s).lrIndex, settingAt(s).batchIndex);
+
+describe('analyzeBenchmark on the planted fixture: 12-epoch table', () => {
+  const table = analysis.short;
+
+  it('reads every architecture and value', () => {
+    expect(table.architectures).toBe(3);
+    expect(table.completeArchitectures).toBe(3);
+    expect(table.values).toBe(144);
+    expect(analysis.shortMeasured).toBeNull(); // every short run is measured
+  });
+
+  it('computes the τ between settings', () => {
+    // setting 7: A 85 > B 72 > C 70; setting 40: B 80 > C 78 > A 77 → one concordant pair of 3
+    expect(table.correlation.tau[S7][S40]).toBeCloseTo(-1 / 3, 12);
+    expect(table.correlation.tau[S40][S7]).toBeCloseTo(-1 / 3, 12);
+    expect(table.correlation.tau[S7][S7]).toBe(1);
+    expect(table.correlation.neighbouringMeanTau).toBeCloseTo(
+      referenceMeanTau(short, (d) => d === 1),
+      12,
+    );
+    expect(table.correlation.distantMeanTau).toBeCloseTo(
+      referenceMeanTau(short, (d) => d >= 6),
+      12,
+    );
+    // A is best wherever 5 + g(lr) + h(bs) > 0 (40 settings), B elsewhere; C never
+    expect(table.correlation.distinctBestArchitectures).toBe(2);
+    expect(table.correlation.bestClassBySetting[S7]).toBe(0);
+    expect(table.correlation.bestClassBySetting[S40]).toBe(1);
+  });
+
+  it('finds each architecture its best setting', () => {
+    const b = table.bestSettings!;
+    expect(b.bestSetting).toEqual([S7, S40, S40]);
+    expect(b.histogram[S7]).toBe(1);
+    expect(b.histogram[S40]).toBe(2);
+    expect(b.histogram.reduce((x, y) => x + y, 0)).toBe(3);
+    // mean over A, B, C is 81 − (|l−1| + |b−1|)/3 − 2(|l−6| + |b−4|)/3: largest at (6, 4)
+    expect(b.globalBestSetting).toBe(S40);
+    expect(b.bestConfigurationSetting).toBe(S7);
+    expect(b.distinctBestSettings).toBe(2);
+    // only A differs, losing 85 − 77 = 8 at setting 40
+    expect(b.all.shareDifferent).toBeCloseTo(1 / 3, 12);
+    expect(b.all.meanLossAtGlobal).toBeCloseTo(8 / 3, 12);
+    expect(b.all.maxLossAtGlobal).toBe(8);
+    // top 10 % of 3 architectures: A alone
+    expect(b.top.architectures).toBe(1);
+    expect(b.top.shareDifferent).toBe(1);
+    expect(b.top.meanLossAtGlobal).toBe(8);
+  });
+
+  it('computes the joint vs sequential gap exhaustively', () => {
+    const g = table.gap!;
+    expect(g.joint).toEqual({ classId: 0, setting: S7, accuracy: 85 });
+    expect(g.bestFixedSetting).toBe(S40);
+    expect(g.nasAtBestFixedSetting).toEqual({ classId: 1, setting: S40, accuracy: 80 });
+    expect(g.gapAtBestFixedSetting).toBe(5);
+    const gaps = Object.fromEntries(g.strategies.map((s) => [s.name, s]));
+    expect(gaps['hpo-only'].gaps).toEqual([0, 5, 7]);
+    expect(gaps['hpo-only'].summary.mean).toBeCloseTo(4, 12);
+    expect(gaps['hpo-only'].summary.median).toBe(5);
+    expect(gaps['hpo-then-nas'].gaps).toEqual([0, 5, 5]);
+    expect(gaps['hpo-then-nas'].summary.shareZero).toBeCloseTo(1 / 3, 12);
+    expect(gaps.alternating.gaps).toEqual([0, 5, 5]);
+    // NAS picks A in 40 settings (then HPO finds 85) and B in 8 (then 80)
+    expect(gaps['nas-then-hpo'].summary.count).toBe(48);
+    expect(gaps['nas-then-hpo'].summary.shareZero).toBeCloseTo(40 / 48, 12);
+    expect(gaps['nas-then-hpo'].summary.mean).toBeCloseTo((8 * 5) / 48, 12);
+    // NAS alone: 85 − max(A, B) per setting; 0 at setting 7, at most 7 (e.g. lr 0.4, bs 16)
+    const nasOnly = Array.from({ length: 48 }, (_, s) => 85 - Math.max(short(0, s), short(1, s)));
+    expect(gaps['nas-only'].gaps).toEqual(nasOnly);
+    expect(gaps['nas-only'].summary.min).toBe(0);
+    expect(gaps['nas-only'].summary.max).toBe(7);
+  });
+
+  it('reads the lr / batch-size relation of the top two architectures', () => {
+    const r = table.lrBatch!;
+    expect(r.architectures.map((a) => a.classId)).toEqual([0, 1]);
+    expect(r.bestLr[0]).toEqual(new Array(6).fill(0.00625));
+    expect(r.bestLr[1]).toEqual(new Array(6).fill(0.2));
+    // best lr ignores the batch size: slope 0; residuals ±2.5 in log2 units on 12 points,
+    // Σ(x − x̄)² = 2 · 17.5 → SE = √(75 / 10 / 35)
+    expect(Math.abs(r.slope)).toBeLessThan(TOLERANCE);
+    expect(r.slopeStandardError).toBeCloseTo(Math.sqrt(75 / 10 / 35), 12);
+    expect(r.linearScalingConsistent).toBe(false);
+    expect(r.nearestRule).toMatch(/^no scaling/);
+    expect(r.shareAtGridEdge).toBe(0);
+    expect(r.meanGrid[S7]).toBeCloseTo((85 + 72) / 2, 12);
+  });
+
+  it('measures the seed-to-seed agreement', () => {
+    // seeds shift every value by the same amount, so their rankings agree exactly
+    expect(analysis.seedAgreement!.meanTau).toBe(1);
+    expect(analysis.seedAgreement!.seeds).toEqual([222, 555, 888]);
+  });
+});
+
+describe('analyzeBenchmark on the planted fixture: long table and proxy', () => {
+  it('analyses all long values', () => {
+    const table = analysis.long!;
+    // setting 7: A 95 > C 90 > B 82; setting 40: C 98 > B 90 > A 87 → only B–C agrees
+    expect(table.correlation.tau[S7][S40]).toBeCloseTo(-1 / 3, 12);
+    expect(table.correlation.distantMeanTau).toBeCloseTo(
+      referenceMeanTau(long, (d) => d >= 6),
+      12,
+    );
+    const b = table.bestSettings!;
+    expect(b.bestSetting).toEqual([S7, S40, S40]);
+    expect(b.bestConfigurationSetting).toBe(S40);
+    expect(b.top.shareDifferent).toBe(0); // C, the best, agrees with the global setting
+    const g = table.gap!;
+    expect(g.joint).toEqual({ classId: 2, setting: S40, accuracy: 98 });
+    expect(g.gapAtBestFixedSetting).toBe(0);
+    const gaps = Object.fromEntries(g.strategies.map((s) => [s.name, s]));
+    expect(gaps['hpo-only'].gaps).toEqual([3, 8, 0]);
+    expect(gaps['hpo-then-nas'].gaps).toEqual([3, 0, 0]);
+    // NAS picks A where g + h ≥ 3 (13 settings, then 95) and C elsewhere (98)
+    expect(gaps['nas-then-hpo'].summary.mean).toBeCloseTo((13 * 3) / 48, 12);
+  });
+
+  it('keeps a measured-only variant without the predicted architecture', () => {
+    const table = analysis.longMeasured!;
+    expect(table.selection).toBe('measured');
+    expect(table.architectures).toBe(2);
+    expect(table.gap!.joint).toEqual({ classId: 0, setting: S7, accuracy: 95 });
+  });
+
+  it('rates the 12-epoch proxy', () => {
+    const p = analysis.proxy!;
+    expect(p.configurations).toBe(144);
+    expect(p.shortBest).toEqual({ classId: 0, setting: S7, shortAccuracy: 85, longAccuracy: 95 });
+    expect(p.longBest).toEqual({ classId: 2, setting: S40, shortAccuracy: 78, longAccuracy: 98 });
+    expect(p.regret).toBe(3);
+    // the ten best short values are all A's, whose long best is 95
+    expect(p.topKRegret).toBe(3);
+    // C beats 95 where its short value exceeds 75: 11 settings within 2 steps of (6, 4)
+    expect(p.shortBestLongRankShare).toBeCloseTo(11 / 144, 12);
+    const s: number[] = [];
+    const l: number[] = [];
+    for (let arch = 0; arch < 3; arch++) {
+      for (let k = 0; k < 48; k++) {
+        s.push(short(arch, k));
+        l.push(long(arch, k));
+      }
+    }
+    expect(p.kendallTau).toBeCloseTo(kendallTau(s, l), 12);
+    expect(p.spearmanRho).toBeCloseTo(spearmanRho(s, l), 12);
+    const within = Array.from({ length: 48 }, (_, k) =>
+      kendallTau(
+        [0, 1, 2].map((a) => short(a, k)),
+        [0, 1, 2].map((a) => long(a, k)),
+      ),
+    );
+    expect(p.meanWithinSettingTau).toBeCloseTo(within.reduce((x, y) => x + y, 0) / 48, 12);
+
+    const m = analysis.proxyMeasured!;
+    expect(m.configurations).toBe(96);
+    expect(m.kendallTau).toBeCloseTo(1, 12); // long = short + 10 for A and B
+    expect(m.regret).toBe(0);
+  });
+
+  it('states verdicts, judging the long table with its predicted values flagged', () => {
+    const ids = analysis.claims.map((c) => `${c.id}:${c.holds}`);
+    expect(ids).toContain('rankings-disagree:true');
+    expect(
+      analysis.claims.filter((c) => c.id === 'joint-beats-sequential').map((c) => c.holds),
+    ).toEqual([
+      true, // 12 epochs: two of three starts miss, mean gap 10/3
+      false, // long: two of three starts reach 98
+    ]);
+    const longClaims = analysis.claims.filter((c) => c.table.includes('200-epoch'));
+    expect(longClaims.every((c) => c.table.includes('includes predicted values'))).toBe(true);
+  });
+});

@@ -1,0 +1,164 @@
+import { argmax, type DistributionSummary, summarize } from './distribution.js';
+import {
+  completeRows,
+  rowValues,
+  SETTING_COUNT,
+  type SettingTable,
+  selectRows,
+} from './setting-table.js';
+
+/** Most alternation rounds of coordinate ascent before it is stopped, 100 (it converges fast). */
+const MAX_ROUNDS = 100;
+
+/** One configuration of the table: architecture class and setting, with its value. */
+export interface TableOptimum {
+  /** Class id 0..1010. */
+  classId: number;
+  /** Setting 0..47. */
+  setting: number;
+  /** Accuracy, percent. */
+  accuracy: number;
+}
+
+/** Gaps (joint optimum minus what a strategy reaches, percent points ≥ 0) over its starts. */
+export interface StrategyGap {
+  /** Short name, for example `'hpo-then-nas'`. */
+  name: string;
+  /** One sentence saying what the strategy does and what it starts from. */
+  description: string;
+  /** What the starts range over: `'architecture'` (every class) or `'setting'` (all 48). */
+  startsOver: 'architecture' | 'setting';
+  /** Gap of each start, percent points, in start order. */
+  gaps: number[];
+  /** Summary of `gaps`; shareZero is the share of starts that reach the joint optimum. */
+  summary: DistributionSummary;
+}
+
+/** Joint against sequential optimization, computed exhaustively on one table. */
+export interface OptimizationGap {
+  /** Label of the table. */
+  label: string;
+  /** Architectures used (all 48 values present). */
+  architectures: number;
+  /** The best configuration overall (joint optimization). */
+  joint: TableOptimum;
+  /** Setting with the best mean accuracy over architectures (the best fixed hyperparameters). */
+  bestFixedSetting: number;
+  /** The best architecture under the best fixed hyperparameters. */
+  nasAtBestFixedSetting: TableOptimum;
+  /** Joint minus nasAtBestFixedSetting, percent points. */
+  gapAtBestFixedSetting: number;
+  /** The strategies, each over every starting choice. */
+  strategies: StrategyGap[];
+}
+
+/**
+ * Exhaustive joint vs sequential optimization on a table: the joint optimum against (a) NAS
+ * under the best fixed setting, and, over every starting choice, (b) HPO alone for a fixed
+ * architecture, (c) NAS alone under a fixed setting, (d) HPO then NAS from an architecture,
+ * (e) NAS then HPO from a setting, (f) alternating HPO and NAS from an architecture until nothing
+ * changes. Each stage picks the exact best (first on ties). Null when no architecture is complete.
+ */
+export function optimizationGap(table: SettingTable): OptimizationGap | null {
+  const complete = selectRows(table, completeRows(table));
+  const n = complete.classIds.length;
+  if (n === 0) return null;
+  const value = (row: number, setting: number) => complete.values[row * SETTING_COUNT + setting];
+
+  const bestSettingOfRow = Array.from({ length: n }, (_, row) => argmax(rowValues(complete, row)));
+  const bestRowOfSetting = Array.from({ length: SETTING_COUNT }, (_, setting) =>
+    argmax(Float64Array.from({ length: n }, (_, row) => value(row, setting))),
+  );
+
+  const jointRow = argmax(
+    Float64Array.from({ length: n }, (_, row) => value(row, bestSettingOfRow[row])),
+  );
+  const jointSetting = bestSettingOfRow[jointRow];
+  const optimum = value(jointRow, jointSetting);
+  const at = (row: number, setting: number): TableOptimum => ({
+    classId: complete.classIds[row],
+    setting,
+    accuracy: value(row, setting),
+  });
+
+  const means = new Float64Array(SETTING_COUNT);
+  for (let row = 0; row < n; row++) {
+    for (let s = 0; s < SETTING_COUNT; s++) means[s] += value(row, s) / n;
+  }
+  const bestFixedSetting = argmax(means);
+  const nasAtBestFixed = at(bestRowOfSetting[bestFixedSetting], bestFixedSetting);
+
+  const rows = Array.from({ length: n }, (_, row) => row);
+  const settings = Array.from({ length: SETTING_COUNT }, (_, s) => s);
+  const alternate = (startRow: number): number => {
+    let row = startRow;
+    let setting = bestSettingOfRow[row];
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const nextRow = bestRowOfSetting[setting];
+      const nextSetting = bestSettingOfRow[nextRow];
+      if (value(nextRow, nextSetting) <= value(row, setting)) break;
+      row = nextRow;
+      setting = nextSetting;
+    }
+    return value(row, setting);
+  };
+
+  const strategy = (
+    name: string,
+    description: string,
+    startsOver: StrategyGap['startsOver'],
+    reached: number[],
+  ): StrategyGap => {
+    const gaps = reached.map((accuracy) => optimum - accuracy);
+    return { name, description, startsOver, gaps, summary: summarize(gaps) };
+  };
+
+  const strategies = [
+    strategy(
+      'hpo-only',
+      'best setting for a fixed architecture (every architecture as the start)',
+      'architecture',
+      rows.map((row) => value(row, bestSettingOfRow[row])),
+    ),
+    strategy(
+      'nas-only',
+      'best architecture under a fixed setting (every setting as the start)',
+      'setting',
+      settings.map((s) => value(bestRowOfSetting[s], s)),
+    ),
+    strategy(
+      'hpo-then-nas',
+      'best setting for a starting architecture, then the best architecture under that setting',
+      'architecture',
+      rows.map((row) => {
+        const setting = bestSettingOfRow[row];
+        return value(bestRowOfSetting[setting], setting);
+      }),
+    ),
+    strategy(
+      'nas-then-hpo',
+      'best architecture under a starting setting, then the best setting for that architecture',
+      'setting',
+      settings.map((s) => {
+        const row = bestRowOfSetting[s];
+        return value(row, bestSettingOfRow[row]);
+      }),
+    ),
+    strategy(
+      'alternating',
+      'HPO and NAS in turn from a starting architecture until neither step improves',
+      'architecture',
+      rows.map(alternate),
+    ),
+  ];
+
+  return {
+    label: table.label,
+    architectures: n,
+    joint: at(jointRow, jointSetting),
+    bestFixedSetting,
+    nasAtBestFixedSetting: nasAtBestFixed,
+    gapAtBestFixedSetting: optimum - nasAtBestFixed.accuracy,
+    strategies,
+  };
+}
