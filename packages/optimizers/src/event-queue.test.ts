@@ -18,7 +18,9 @@ describe('EventQueue', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 60 }), (times) => {
         const queue = new EventQueue<number>();
-        times.forEach((time, i) => queue.push(time, i));
+        times.forEach((time, i) => {
+          queue.push(time, i);
+        });
         const popped = times.map(() => queue.pop()!.value);
         const expected = times.map((_, i) => i).sort((a, b) => times[a] - times[b] || a - b);
         expect(popped).toEqual(expected);

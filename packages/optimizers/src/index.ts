@@ -53,6 +53,14 @@ export type {
   OptimizerSettings,
   Proposal,
 } from './optimizer.js';
+export {
+  anytimeCurveSpec,
+  type CurveMetric,
+  comparisonFigureSpec,
+  finalDistributionSpec,
+  type PlotSize,
+  renderSvg,
+} from './plots.js';
 export { type ForestSettings, RegressionForest } from './random-forest.js';
 export { RandomSearch } from './random-search.js';
 export {
@@ -68,6 +76,7 @@ export {
   type RegularizedEvolutionSettings,
 } from './regularized-evolution.js';
 export { Reinforce, type ReinforceSettings } from './reinforce.js';
+export { parseResults, resultsToJson } from './results-file.js';
 export {
   configurationFeatures,
   expectedImprovement,
@@ -76,6 +85,18 @@ export {
   type RandomForestBoSettings,
 } from './rf-bo.js';
 export { type EvaluationLog, runSearchLoop, type SearchLoopOptions } from './search-loop.js';
+export {
+  averageRankTable,
+  type CurveSummary,
+  costGrid,
+  type ExperimentSummary,
+  finalValues,
+  incumbentAt,
+  type MeanSe,
+  type OptimizerSummary,
+  type PointSummary,
+  summarizeExperiment,
+} from './statistics.js';
 export {
   Bracket,
   type BracketPlan,

@@ -1,2 +1,149 @@
-/** Node-only entry (files, processes). */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, extname } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { InvalidArgumentError } from '@nashpobench2/search-space';
+import { Resvg } from '@resvg/resvg-js';
+import type { TopLevelSpec } from 'vega-lite';
+import type { BenchmarkView } from './benchmark-view.js';
+import {
+  assembleExperiment,
+  type ExperimentOptions,
+  type ExperimentResult,
+  experimentSeeds,
+  type RunResult,
+} from './experiment.js';
+import type { BenchmarkSource, WorkerInput, WorkerJob } from './experiment-worker.js';
+import { renderSvg } from './plots.js';
+import { optimizerDefinition, resolveSettings } from './registry.js';
+import { parseResults, resultsToJson } from './results-file.js';
+
+export type { BenchmarkSource } from './experiment-worker.js';
 export * from './index.js';
+
+/** Writes an experiment as JSON, atomically (temporary file, then rename). */
+export async function writeResults(path: string, result: ExperimentResult): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, resultsToJson(result));
+  await rename(temporary, path);
+}
+
+/** Reads an experiment written by `writeResults`. */
+export async function readResults(path: string): Promise<ExperimentResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new InvalidArgumentError('optimizers', 'results path', path, 'a readable results file');
+  }
+  return parseResults(text);
+}
+
+/** Rasterizes an SVG document to PNG bytes with resvg; `scale` multiplies the size, default 2. */
+export function svgToPng(svg: string, scale = 2): Uint8Array {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}
+
+/** Renders a Vega-Lite spec to `path`, as SVG or PNG by the extension (.svg, .png). */
+export async function writePlot(path: string, spec: TopLevelSpec): Promise<void> {
+  const extension = extname(path).toLowerCase();
+  if (extension !== '.svg' && extension !== '.png') {
+    throw new InvalidArgumentError(
+      'optimizers',
+      'plot path',
+      path,
+      'a file name ending in .svg or .png',
+    );
+  }
+  const svg = await renderSvg(spec);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, extension === '.svg' ? svg : svgToPng(svg));
+}
+
+/** Options of a parallel experiment. */
+export interface ParallelExperimentOptions extends ExperimentOptions {
+  /** Worker threads, integer ≥ 1; default available cores − 1 (at least 1), at most the runs. */
+  readonly threads?: number;
+}
+
+/**
+ * Runs an experiment spread over worker threads, each opening the benchmark from `source`.
+ * Results equal `runExperiment`'s for the same options (every run depends only on its seed).
+ * `benchmark` is the parent's copy of the same data, used for the reference values.
+ */
+export async function runExperimentParallel(
+  source: BenchmarkSource,
+  benchmark: BenchmarkView,
+  ids: readonly string[],
+  options: ParallelExperimentOptions,
+): Promise<ExperimentResult> {
+  const seeds = experimentSeeds(options);
+  const settings = ids.map((id) => resolveSettings(id, options.settings?.[id]));
+  const jobs: WorkerJob[] = ids.flatMap((id, o) =>
+    seeds.map((seed, r) => ({ job: o * seeds.length + r, id, settings: settings[o], seed })),
+  );
+  const threads = Math.max(
+    1,
+    Math.min(options.threads ?? Math.max(1, availableParallelism() - 1), jobs.length),
+  );
+  const runs = new Array<RunResult>(jobs.length);
+  let done = 0;
+  const harness = {
+    budgetSeconds: options.budgetSeconds,
+    workers: options.workers ?? 1,
+    querySeed: options.querySeed ?? 'per-run',
+    incumbent: options.incumbent ?? 'any-fidelity',
+  };
+
+  const chunks = Array.from({ length: threads }, (_, t) =>
+    jobs.filter((_, j) => j % threads === t),
+  );
+  await Promise.all(
+    chunks.map(
+      (chunk) =>
+        new Promise<void>((resolve, reject) => {
+          const input: WorkerInput = { source, harness, jobs: chunk };
+          const worker = spawnWorker(input);
+          worker.on(
+            'message',
+            (message: { type: string; job?: number; run?: RunResult; message?: string }) => {
+              if (message.type === 'run') {
+                runs[message.job!] = message.run!;
+                options.onRunDone?.(++done, jobs.length);
+              } else if (message.type === 'done') {
+                worker.terminate().then(() => resolve(), reject);
+              } else if (message.type === 'error') {
+                worker.terminate();
+                reject(new Error(message.message));
+              }
+            },
+          );
+          worker.on('error', reject);
+        }),
+    ),
+  );
+
+  const optimizers = ids.map((id, o) => ({
+    id,
+    settings: settings[o],
+    ignoresBudget: optimizerDefinition(id).ignoresBudget(settings[o]),
+    runs: runs.slice(o * seeds.length, (o + 1) * seeds.length),
+  }));
+  return assembleExperiment(benchmark, options, optimizers);
+}
+
+function spawnWorker(input: WorkerInput): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(
+    fromSource ? './experiment-worker.ts' : './experiment-worker.js',
+    import.meta.url,
+  );
+  // running from TypeScript sources (tests), the worker needs the tsx loader
+  return new Worker(url, { workerData: input, execArgv: fromSource ? ['--import', 'tsx'] : [] });
+}

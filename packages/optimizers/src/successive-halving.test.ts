@@ -54,9 +54,9 @@ describe('Bracket', () => {
       finishedAtSeconds: 0,
       tag,
     });
-    stage0.forEach((p, k) =>
-      bracket.record(slots.get(p.tag!)!, result(p.index, 1, scores[k], p.tag!)),
-    );
+    stage0.forEach((p, k) => {
+      bracket.record(slots.get(p.tag!)!, result(p.index, 1, scores[k], p.tag!));
+    });
     expect(bracket.currentMembers()).toEqual([103, 101, 105]);
 
     const stage1 = [bracket.nextProposal()!, bracket.nextProposal()!, bracket.nextProposal()!];
@@ -66,9 +66,9 @@ describe('Bracket', () => {
       [105, 4, true],
     ]);
     const stage1Scores = [60, 95, 70];
-    stage1.forEach((p, k) =>
-      bracket.record(slots.get(p.tag!)!, result(p.index, 4, stage1Scores[k], p.tag!)),
-    );
+    stage1.forEach((p, k) => {
+      bracket.record(slots.get(p.tag!)!, result(p.index, 4, stage1Scores[k], p.tag!));
+    });
     expect(bracket.currentMembers()).toEqual([101]);
     const last = bracket.nextProposal()!;
     expect([last.index, last.epochs]).toEqual([101, 12]);
