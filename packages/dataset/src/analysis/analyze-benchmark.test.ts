@@ -191,6 +191,13 @@ describe('analyzeBenchmark on the planted fixture: long table and proxy', () => 
     );
     expect(p.meanWithinSettingTau).toBeCloseTo(within.reduce((x, y) => x + y, 0) / 48, 12);
 
+    // short 68 (C) ..85, long 80 (B) ..98 in 40 bins: A@7 (85, 95) alone in short bin 39,
+    // long bin ⌊15/18 · 40⌋ = 33
+    expect(p.density.shortRange).toEqual([68, 85]);
+    expect(p.density.longRange).toEqual([80, 98]);
+    expect(p.density.counts.reduce((x, y) => x + y, 0)).toBe(144);
+    expect(p.density.counts[39 * 40 + 33]).toBe(1);
+
     const m = analysis.proxyMeasured!;
     expect(m.configurations).toBe(96);
     expect(m.kendallTau).toBeCloseTo(1, 12); // long = short + 10 for A and B

@@ -35,7 +35,14 @@ export {
   type StrategyGap,
   type TableOptimum,
 } from './optimization-gap.js';
-export { PROXY_TOP_K, type ProxyPick, type ProxyQuality, proxyQuality } from './proxy-quality.js';
+export {
+  PROXY_DENSITY_BINS,
+  PROXY_TOP_K,
+  type ProxyDensity,
+  type ProxyPick,
+  type ProxyQuality,
+  proxyQuality,
+} from './proxy-quality.js';
 export {
   DISTANT_MIN_STEPS,
   type DistanceBand,

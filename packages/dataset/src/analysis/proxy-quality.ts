@@ -6,6 +6,21 @@ import { SETTING_COUNT, type SettingTable } from './setting-table.js';
 /** How many of the short schedule's best configurations a re-evaluation would train long, 10. */
 export const PROXY_TOP_K = 10;
 
+/** Bins per axis of the short × long density, 40. */
+export const PROXY_DENSITY_BINS = 40;
+
+/** Counts of configurations on a grid of (short, long) value bins, for a density plot. */
+export interface ProxyDensity {
+  /** Bins per axis. */
+  bins: number;
+  /** Lowest and highest short value, percent (the outer bin edges). */
+  shortRange: [number, number];
+  /** Lowest and highest long value, percent. */
+  longRange: [number, number];
+  /** bins × bins counts, row-major by short bin then long bin. */
+  counts: number[];
+}
+
 /** A configuration picked by the proxy with its values under both schedules. */
 export interface ProxyPick {
   /** Class id 0..1010. */
@@ -41,6 +56,23 @@ export interface ProxyQuality {
   topKRegret: number;
   /** Mean over the 48 settings of τ between short and long architecture rankings at that setting. */
   meanWithinSettingTau: number;
+  /** Density of (short, long) values. */
+  density: ProxyDensity;
+}
+
+/** Bins values into a bins × bins grid spanning their ranges. */
+function densityOf(shortValues: number[], longValues: number[]): ProxyDensity {
+  const bins = PROXY_DENSITY_BINS;
+  const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
+  const shortRange = range(shortValues);
+  const longRange = range(longValues);
+  const binOf = (value: number, [low, high]: [number, number]) =>
+    high > low ? Math.min(bins - 1, Math.floor(((value - low) / (high - low)) * bins)) : 0;
+  const counts = new Array<number>(bins * bins).fill(0);
+  shortValues.forEach((value, i) => {
+    counts[binOf(value, shortRange) * bins + binOf(longValues[i], longRange)]++;
+  });
+  return { bins, shortRange, longRange, counts };
 }
 
 /**
@@ -113,5 +145,6 @@ export function proxyQuality(short: SettingTable, long: SettingTable): ProxyQual
     shortBestLongRankShare: above / n,
     topKRegret: bestLong - topKBest,
     meanWithinSettingTau: finiteMean(withinSetting),
+    density: densityOf(shortValues, longValues),
   };
 }
