@@ -27,6 +27,9 @@ import {
 import type { LoadedBenchmark, OpenOptions } from './open-source.js';
 import { type BenchmarkMetadata, MODES } from './types.js';
 
+/** Rows copied per block when filling the tables. */
+const COPY_BLOCK_ROWS = 512;
+
 /** One Parquet file of a benchmark: a name for messages and its bytes. */
 export interface BenchmarkPart {
   name: string;
@@ -114,9 +117,13 @@ function assemble(
   let filled = 0;
   for (const chunk of chunks) {
     const data = chunk.columnData as ArrayLike<unknown>;
-    for (let i = 0; i < data.length && chunk.rowStart + i < rows; i++)
-      (out as unknown[])[chunk.rowStart + i] = data[i];
-    filled += data.length;
+    const count = Math.min(data.length, rows - chunk.rowStart);
+    if (ArrayBuffer.isView(out) && ArrayBuffer.isView(data)) {
+      (out as Float64Array).set((data as Float64Array).subarray(0, count), chunk.rowStart);
+    } else {
+      for (let i = 0; i < count; i++) (out as unknown[])[chunk.rowStart + i] = data[i];
+    }
+    filled += count;
   }
   if (filled < rows)
     throw new FormatError(`dataset: ${where} column ${name} has ${filled} of ${rows} values`);
@@ -217,27 +224,34 @@ function fillPart(t: BenchmarkTables, part: DecodedPart, trainings: Int32Array):
   const measured = col<boolean[]>('measured');
   const slotOfRow = new Int32Array(part.rows).fill(-1);
 
+  const where = (i: number) => {
+    const lr = col<Float64Array>('lr')[i];
+    return `${part.name} row ${i} (${code[i]}, lr ${lr}, batch size ${col<Int32Array>('batch_size')[i]})`;
+  };
+  const parameters = col<Float64Array>('parameters');
+  const flops = col<Float64Array>('flops');
+  const backend = col<string[]>('backend');
+  const device = col<string[]>('device');
+
   for (let i = 0; i < part.rows; i++) {
     const row = t.rowOfTraining[trainings[i]];
-    const where = () =>
-      `${part.name} row ${i} (${code[i]}, lr ${col<Float64Array>('lr')[i]}, batch size ${col<Int32Array>('batch_size')[i]})`;
     if (kind[i] === KIND_RUN) {
       const slot = row * S + t.seeds.indexOf(seed[i]);
       if (t.runState[slot] !== SLOT_MISSING)
-        throw new FormatError(`dataset: duplicate run with seed ${seed[i]} at ${where()}`);
+        throw new FormatError(`dataset: duplicate run with seed ${seed[i]} at ${where(i)}`);
       const known = t.runCellCode[row];
       if (known !== undefined && known !== code[i])
-        throw new FormatError(`dataset: ${where()}: class already trained as ${known}`);
+        throw new FormatError(`dataset: ${where(i)}: class already trained as ${known}`);
       t.runState[slot] = measured[i] ? SLOT_MEASURED : SLOT_PREDICTED;
       t.runCellCode[row] = code[i];
-      t.parameters[row] = col<Float64Array>('parameters')[i];
-      t.flops[row] = col<Float64Array>('flops')[i];
-      t.runBackend[slot] = labelIndex(t, col<string[]>('backend')[i]);
-      t.runDevice[slot] = labelIndex(t, col<string[]>('device')[i]);
+      t.parameters[row] = parameters[i];
+      t.flops[row] = flops[i];
+      t.runBackend[slot] = backend[i] ? labelIndex(t, backend[i]) : 0;
+      t.runDevice[slot] = device[i] ? labelIndex(t, device[i]) : 0;
       slotOfRow[i] = slot;
     } else if (kind[i] === KIND_LONG) {
       if (t.longState[row] !== SLOT_MISSING)
-        throw new FormatError(`dataset: duplicate long value at ${where()}`);
+        throw new FormatError(`dataset: duplicate long value at ${where(i)}`);
       t.longState[row] = measured[i] ? SLOT_MEASURED : SLOT_PREDICTED;
       t.longAccuracy[row] = col<Float64Array>('long_test_accuracy')[i];
       t.longStd[row] = col<Float64Array>('long_test_accuracy_std')[i];
@@ -246,7 +260,7 @@ function fillPart(t: BenchmarkTables, part: DecodedPart, trainings: Int32Array):
       t.longCellCode[row] = code[i];
     } else {
       throw new FormatError(
-        `dataset: ${where()}: kind ${kind[i]}; allowed: ${KIND_RUN} (run), ${KIND_LONG} (long)`,
+        `dataset: ${where(i)}: kind ${kind[i]}; allowed: ${KIND_RUN} (run), ${KIND_LONG} (long)`,
       );
     }
   }
@@ -256,17 +270,25 @@ function fillPart(t: BenchmarkTables, part: DecodedPart, trainings: Int32Array):
     ['loss', t.loss],
     ['seconds', t.seconds],
   ];
+  const copies: { values: Float64Array; target: Float64Array; offset: number }[] = [];
   for (const [series, target] of targets) {
     if (!target || !part.columns.has(seriesColumn('train', series, 1))) continue;
     MODES.forEach((mode, m) => {
       for (let e = 0; e < E; e++) {
-        const values = col<Float64Array>(seriesColumn(mode, series, e + 1));
-        for (let i = 0; i < part.rows; i++) {
-          const slot = slotOfRow[i];
-          if (slot >= 0) target[(slot * 3 + m) * E + e] = values[i];
-        }
+        copies.push({ values: col<Float64Array>(seriesColumn(mode, series, e + 1)), target, offset: m * E + e });
       }
     });
+  }
+  // Blocks of rows keep the written slots in cache while every column is copied into them.
+  const stride = 3 * E;
+  for (let start = 0; start < part.rows; start += COPY_BLOCK_ROWS) {
+    const end = Math.min(part.rows, start + COPY_BLOCK_ROWS);
+    for (const { values, target, offset } of copies) {
+      for (let i = start; i < end; i++) {
+        const slot = slotOfRow[i];
+        if (slot >= 0) target[slot * stride + offset] = values[i];
+      }
+    }
   }
   for (let i = 0; i < part.rows; i++) if (slotOfRow[i] >= 0) computeCosts(t, slotOfRow[i]);
 }

@@ -27,7 +27,7 @@ export interface EncodeOptions {
   rowGroupSize?: number;
 }
 
-const DEFAULT_ROW_GROUP_SIZE = 50_000;
+const DEFAULT_ROW_GROUP_SIZE = 250_000;
 
 /**
  * Encodes a benchmark as one Parquet file of FORMAT.md (run rows, then long rows); browser-safe.
@@ -124,7 +124,7 @@ export function encodeBenchmark(bench: Benchmark, options: EncodeOptions = {}): 
     nullable: false,
   }));
   for (const [name, data] of series) {
-    columnData.push({ name, data, type: 'DOUBLE', nullable: false, encoding: 'BYTE_STREAM_SPLIT' });
+    columnData.push({ name, data, type: 'DOUBLE', nullable: false, encoding: 'PLAIN' });
   }
 
   return parquetWriteBuffer({

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerAnalyze } from './analyze.js';
+import { registerCompare } from './compare.js';
+import { registerOptimizers } from './optimizers.js';
+import { registerRun } from './run.js';
 import { registerSpace } from './space.js';
 import { registerWeb } from './web.js';
 
@@ -7,4 +11,8 @@ import { registerWeb } from './web.js';
 export const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [
   registerSpace,
   registerWeb,
+  registerRun,
+  registerCompare,
+  registerOptimizers,
+  registerAnalyze,
 ];

@@ -1,0 +1,74 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+import { recordingIO } from '../test-io.js';
+
+async function run(...argv: string[]) {
+  const io = recordingIO();
+  const status = await main(argv, io);
+  return { status, stdout: io.stdout, stderr: io.stderr };
+}
+
+describe('nhb compare', () => {
+  let folder = '';
+  afterAll(async () => {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it('compares the paper baselines, writes results and a plot, and reloads them', async () => {
+    folder = await mkdtemp(join(tmpdir(), 'nhb-compare-'));
+    const out = join(folder, 'results.json');
+    const plot = join(folder, 'figure.svg');
+    const first = await run(
+      'compare',
+      'paper',
+      '--data',
+      'synthetic',
+      '--runs',
+      '3',
+      '--budget',
+      '4000',
+      '--out',
+      out,
+      '--plot',
+      plot,
+      '--json',
+    );
+    expect(first.status).toBe(0);
+    const summary = JSON.parse(first.stdout.join(''));
+    expect(summary.optimizers.map((o: { id: string }) => o.id)).toEqual([
+      'random-search',
+      'regularized-evolution',
+      'reinforce',
+      'bohb',
+      'rs-then-rea',
+      'bohb-then-rea',
+    ]);
+    for (const optimizer of summary.optimizers) {
+      expect(Object.keys(optimizer.finalTestAccuracy12)).toEqual(['mean', 'se', 'n']);
+      expect(optimizer.finalTestAccuracy200.n).toBe(3);
+    }
+    expect(await readFile(plot, 'utf8')).toMatch(/^<svg/);
+
+    const saved = JSON.parse(await readFile(out, 'utf8'));
+    expect(saved.harness).toMatchObject({ budgetSeconds: 4000, runs: 3, seeds: [0, 1, 2] });
+    expect(saved.optimizers[3].settings.iterations).toBe(40);
+
+    const reloaded = await run('compare', '--from', out, '--json');
+    expect(JSON.parse(reloaded.stdout.join(''))).toEqual({ ...summary, out: undefined });
+
+    const table = await run('compare', '--from', out, '--plot', join(folder, 'figure.png'));
+    expect(table.stdout[1]).toMatch(/^optimizer\s+evals\s+test@12/);
+    expect(table.stdout.some((line) => line.startsWith('note: bohb stops'))).toBe(true);
+    const png = await readFile(join(folder, 'figure.png'));
+    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+  });
+
+  it('needs optimizers or --from', async () => {
+    const { status, stderr } = await run('compare');
+    expect(status).toBe(2);
+    expect(stderr[0]).toMatch(/compare needs optimizers/);
+  });
+});

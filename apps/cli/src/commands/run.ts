@@ -1,0 +1,288 @@
+import { availableParallelism } from 'node:os';
+import { type Benchmark, makeSyntheticBenchmark } from '@nashpobench2/dataset';
+import { defaultBenchmarkPath, openBenchmark } from '@nashpobench2/dataset/node';
+import {
+  type BenchmarkSource,
+  comparisonFigureSpec,
+  type ExperimentOptions,
+  type ExperimentResult,
+  type ExperimentSummary,
+  meanFullEvaluationSeconds,
+  type OptimizerSettings,
+  resolveSettings,
+  runExperiment,
+  runExperimentParallel,
+  summarizeExperiment,
+  writePlot,
+  writeResults,
+} from '@nashpobench2/optimizers/node';
+import type { Command } from 'commander';
+import { type CliIO, printJson, UsageError } from '../io.js';
+import { parseIntegerOption } from '../options.js';
+import { startProgress } from '../progress.js';
+
+/** Flags shared by `nhb run` and `nhb compare`, as commander hands them over. */
+export interface BenchmarkFlags {
+  budget: string;
+  runs: string;
+  seed: string;
+  workers: string;
+  threads?: string;
+  data?: string;
+  out?: string;
+  plot?: string;
+  querySeed: string;
+  incumbent: string;
+  set?: string[];
+  json?: boolean;
+}
+
+/** Adds the shared flags to a command. */
+export function addBenchmarkFlags(command: Command): Command {
+  return command
+    .option('--budget <seconds|Nx>', 'simulated seconds, or N× the mean full evaluation', '20000')
+    .option('--runs <n>', 'seeded runs per optimizer', '100')
+    .option('--seed <n>', 'seed of the first run (run r uses seed + r)', '0')
+    .option('--workers <k>', 'simulated parallel asynchronous workers', '1')
+    .option('--threads <n>', 'worker threads (default: cores − 1)')
+    .option(
+      '--data <path>',
+      "benchmark file or folder (default: the embedded one; 'synthetic': test fixture)",
+    )
+    .option('--out <file.json>', 'write every run as JSON (reload with nhb compare --from)')
+    .option('--plot <file.svg|png>', 'anytime curves and final distributions')
+    .option(
+      '--query-seed <mode>',
+      "'per-run' (official: one training seed per run) or 'mean'",
+      'per-run',
+    )
+    .option(
+      '--incumbent <rule>',
+      "'any-fidelity' (official run log) or 'highest-fidelity'",
+      'any-fidelity',
+    )
+    .option('--set <id.key=value...>', 'override an optimizer setting, e.g. bohb.iterations=20')
+    .option('--json', 'machine-readable output on stdout (progress stays on stderr)');
+}
+
+/** Opens the benchmark named by `--data` (or the embedded default) and says where it came from. */
+export async function openBenchmarkFlag(
+  data: string | undefined,
+): Promise<{ benchmark: Benchmark; source: BenchmarkSource }> {
+  if (data === 'synthetic') {
+    return { benchmark: makeSyntheticBenchmark(), source: { kind: 'synthetic' } };
+  }
+  const path = data ?? defaultBenchmarkPath();
+  if (path === undefined) {
+    throw new UsageError(
+      'no embedded benchmark is shipped yet; pass --data <file> (or --data synthetic)',
+    );
+  }
+  try {
+    return { benchmark: await openBenchmark(path), source: { kind: 'path', path } };
+  } catch (error) {
+    throw new UsageError(
+      `--data: cannot read a benchmark at '${path}': ${(error as Error).message}`,
+    );
+  }
+}
+
+/** A parsed `--budget`: seconds, or a multiple of the mean full evaluation cost. */
+export interface BudgetFlag {
+  /** Seconds (> 0), or the multiple N (> 0) when `multiple` is true. */
+  readonly amount: number;
+  /** True for `Nx`: N times the benchmark's mean full 12-epoch evaluation cost. */
+  readonly multiple: boolean;
+}
+
+/** Parses `--budget`: seconds > 0, or `Nx` = N times the benchmark's mean full evaluation cost. */
+export function parseBudget(value: string): BudgetFlag {
+  const multiple = /^([0-9]*\.?[0-9]+(?:e[0-9]+)?)x$/i.exec(value.trim());
+  const amount = Number(multiple ? multiple[1] : value);
+  if (!Number.isFinite(amount) || amount <= 0) {
+    throw new UsageError(`--budget must be seconds > 0 or N× (e.g. 100x), got '${value}'`);
+  }
+  return { amount, multiple: multiple !== null };
+}
+
+/** Parses repeated `--set id.key=value` into settings per optimizer id. */
+export function parseSettingOverrides(
+  entries: readonly string[] = [],
+  ids: readonly string[],
+): Record<string, OptimizerSettings> {
+  const overrides: Record<string, OptimizerSettings> = {};
+  for (const entry of entries) {
+    const match = /^([a-z-]+)\.([A-Za-z]+)=(.*)$/.exec(entry);
+    if (!match) throw new UsageError(`--set expects id.key=value, got '${entry}'`);
+    const [, id, key, text] = match;
+    if (!ids.includes(id)) throw new UsageError(`--set names '${id}', which is not being run`);
+    const value =
+      text === 'null'
+        ? null
+        : text === 'true' || text === 'false'
+          ? text === 'true'
+          : Number.isFinite(Number(text)) && text.trim() !== ''
+            ? Number(text)
+            : text;
+    overrides[id] = { ...overrides[id], [key]: value };
+  }
+  return overrides;
+}
+
+/** Runs `ids` with the shared flags, with a progress bar; returns the results and their summary. */
+export async function runBenchmarkFlags(
+  io: CliIO,
+  ids: readonly string[],
+  flags: BenchmarkFlags,
+): Promise<{ result: ExperimentResult; summary: ExperimentSummary }> {
+  const runs = parseIntegerOption('--runs', flags.runs);
+  const seed = parseIntegerOption('--seed', flags.seed, 0);
+  const workers = parseIntegerOption('--workers', flags.workers);
+  const threads =
+    flags.threads === undefined
+      ? Math.max(1, availableParallelism() - 1)
+      : parseIntegerOption('--threads', flags.threads);
+  if (flags.querySeed !== 'per-run' && flags.querySeed !== 'mean') {
+    throw new UsageError(`--query-seed must be 'per-run' or 'mean', got '${flags.querySeed}'`);
+  }
+  if (flags.incumbent !== 'any-fidelity' && flags.incumbent !== 'highest-fidelity') {
+    throw new UsageError(
+      `--incumbent must be 'any-fidelity' or 'highest-fidelity', got '${flags.incumbent}'`,
+    );
+  }
+  const budget = parseBudget(flags.budget);
+  const settings = parseSettingOverrides(flags.set, ids);
+  for (const id of ids) resolveSettings(id, settings[id]);
+  const { benchmark, source } = await openBenchmarkFlag(flags.data);
+  const budgetSeconds = budget.multiple
+    ? budget.amount * meanFullEvaluationSeconds(benchmark)
+    : budget.amount;
+
+  const progress = startProgress(io, 'runs', ids.length * runs);
+  const options: ExperimentOptions = {
+    budgetSeconds,
+    runs,
+    seed,
+    workers,
+    querySeed: flags.querySeed,
+    incumbent: flags.incumbent,
+    settings,
+    onRunDone: (done) => progress.update(done),
+  };
+  let result: ExperimentResult;
+  try {
+    result =
+      threads > 1
+        ? await runExperimentParallel(source, benchmark, ids, { ...options, threads })
+        : runExperiment(benchmark, ids, options);
+  } finally {
+    progress.stop();
+  }
+  const summary = summarizeExperiment(result);
+  if (flags.out) await writeResults(flags.out, result);
+  if (flags.plot) await writePlot(flags.plot, comparisonFigureSpec(result, summary));
+  return { result, summary };
+}
+
+const format = (value: number, digits = 2) =>
+  Number.isFinite(value) ? value.toFixed(digits) : '—';
+const withSe = (point: { mean: number; se: number }) =>
+  `${format(point.mean)} ± ${format(point.se)}`;
+
+/** The final-budget table, one line per optimizer, plus notes for budget-ignoring optimizers. */
+export function printFinalTable(
+  io: CliIO,
+  result: ExperimentResult,
+  summary: ExperimentSummary,
+): void {
+  const longEpochs = String(result.benchmark.protocol.longEpochs ?? 200);
+  const shortEpochs = String(result.benchmark.protocol.shortEpochs ?? 12);
+  io.out(
+    `budget ${format(summary.budgetSeconds, 0)} s, ${result.harness.runs} runs per optimizer ` +
+      `(seeds ${result.harness.seeds[0]}..${result.harness.seeds.at(-1)}), ` +
+      `${result.harness.workers} worker(s), query seed ${result.harness.querySeed}`,
+  );
+  const header = [
+    'optimizer'.padEnd(24),
+    'evals'.padStart(7),
+    `test@${shortEpochs} (%)`.padStart(16),
+    `test@${longEpochs} (%)`.padStart(16),
+    `regret@${shortEpochs}`.padStart(14),
+    'rank'.padStart(5),
+  ];
+  io.out(header.join(' '));
+  for (const optimizer of summary.optimizers) {
+    const point = optimizer.atBudget;
+    io.out(
+      [
+        optimizer.id.padEnd(24),
+        format(optimizer.evaluations.mean, 1).padStart(7),
+        withSe(point.testAccuracyShort).padStart(16),
+        withSe(point.testAccuracyLong).padStart(16),
+        withSe(point.regretShort).padStart(14),
+        format(optimizer.averageRankShort).padStart(5),
+      ].join(' '),
+    );
+  }
+  for (const [o, optimizer] of result.optimizers.entries()) {
+    if (!optimizer.ignoresBudget) continue;
+    const end = summary.optimizers[o];
+    io.out(
+      `note: ${optimizer.id} stops after its own iterations (ends at ${format(end.endSeconds.mean, 0)} s ` +
+        `on average); at its end test@${shortEpochs} = ${withSe(end.atEnd.testAccuracyShort)} %`,
+    );
+  }
+}
+
+/** The JSON form of a summary that `--json` prints. */
+export function summaryJson(result: ExperimentResult, summary: ExperimentSummary, out?: string) {
+  const meanSe = (point: { mean: number; se: number; n: number }) => ({
+    mean: Number.isFinite(point.mean) ? point.mean : null,
+    se: Number.isFinite(point.se) ? point.se : null,
+    n: point.n,
+  });
+  return {
+    budgetSeconds: summary.budgetSeconds,
+    runs: result.harness.runs,
+    seeds: result.harness.seeds,
+    workers: result.harness.workers,
+    querySeed: result.harness.querySeed,
+    incumbent: result.harness.incumbent,
+    protocol: result.benchmark.protocol,
+    optimumShortPct: result.benchmark.optimumShortPct.mean,
+    optimumLongPct: Number.isFinite(result.benchmark.optimumLongPct)
+      ? result.benchmark.optimumLongPct
+      : null,
+    optimizers: summary.optimizers.map((optimizer, o) => ({
+      id: optimizer.id,
+      settings: result.optimizers[o].settings,
+      runs: optimizer.runs,
+      finalTestAccuracy12: meanSe(optimizer.atBudget.testAccuracyShort),
+      finalTestAccuracy200: meanSe(optimizer.atBudget.testAccuracyLong),
+      finalRegret12: meanSe(optimizer.atBudget.regretShort),
+      finalRegret200: meanSe(optimizer.atBudget.regretLong),
+      finalValidAccuracy: meanSe(optimizer.atBudget.validAccuracy),
+      averageRank12: optimizer.averageRankShort,
+      averageRank200: optimizer.averageRankLong,
+      evaluations: meanSe(optimizer.evaluations),
+      endSeconds: meanSe(optimizer.endSeconds),
+      ignoresBudget: result.optimizers[o].ignoresBudget,
+      endTestAccuracy12: meanSe(optimizer.atEnd.testAccuracyShort),
+      endTestAccuracy200: meanSe(optimizer.atEnd.testAccuracyLong),
+    })),
+    ...(out ? { out } : {}),
+  };
+}
+
+/** `nhb run <optimizer>`: seeded runs of one optimizer, the final table, optional JSON and plot. */
+export function registerRun(program: Command, io: CliIO): void {
+  addBenchmarkFlags(
+    program
+      .command('run <optimizer>')
+      .description('run one optimizer for many seeds on a benchmark and print the final table'),
+  ).action(async (id: string, flags: BenchmarkFlags) => {
+    const { result, summary } = await runBenchmarkFlags(io, [id], flags);
+    if (flags.json) return printJson(io, summaryJson(result, summary, flags.out));
+    printFinalTable(io, result, summary);
+  });
+}

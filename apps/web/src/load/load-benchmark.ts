@@ -1,0 +1,55 @@
+import type { Benchmark } from '@nashpobench2/dataset';
+import { unpackBenchmark } from './benchmark-transfer.js';
+import type { DataSource } from './data-source.js';
+import type { LoadReply, LoadRequest } from './load-messages.js';
+
+/** Progress of a load, for the page's progress bar. */
+export type LoadProgress =
+  | { readonly phase: 'download'; readonly loaded: number; readonly total?: number }
+  | { readonly phase: 'parse'; readonly bytes: number };
+
+/** A loaded benchmark and where it came from. */
+export interface LoadedBenchmark {
+  /** The benchmark, queried synchronously on the page. */
+  readonly benchmark: Benchmark;
+  /** Name shown as the file's origin. */
+  readonly label: string;
+  /** Size of the file, bytes. */
+  readonly bytes: number;
+}
+
+/**
+ * Loads a benchmark in a Web Worker (download with progress, Parquet parsing) and rebuilds it
+ * on the page. Rejects with an Error whose message is meant for the page.
+ */
+export async function loadBenchmark(
+  source: DataSource,
+  onProgress: (progress: LoadProgress) => void,
+): Promise<LoadedBenchmark> {
+  if (source.kind === 'none') throw new Error('web: no benchmark given');
+  const request: LoadRequest =
+    source.kind === 'url'
+      ? { type: 'load-url', url: new URL(source.url, document.baseURI).href }
+      : { type: 'load-bytes', bytes: await source.file.arrayBuffer() };
+
+  const worker = new Worker(new URL('./load.worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await new Promise<LoadedBenchmark>((resolve, reject) => {
+      worker.onerror = (event) => reject(new Error(`web: the load worker failed: ${event.message}`));
+      worker.onmessage = (event: MessageEvent<LoadReply>) => {
+        const reply = event.data;
+        if (reply.type === 'download') onProgress({ phase: 'download', ...reply });
+        else if (reply.type === 'parse') onProgress({ phase: 'parse', bytes: reply.bytes });
+        else if (reply.type === 'failed') reject(new Error(reply.message));
+        else {
+          const benchmark = unpackBenchmark(reply.benchmark);
+          resolve({ benchmark, label: source.label, bytes: reply.bytes });
+        }
+      };
+      const transfer = request.type === 'load-bytes' ? [request.bytes] : [];
+      worker.postMessage(request, transfer);
+    });
+  } finally {
+    worker.terminate();
+  }
+}

@@ -1,0 +1,258 @@
+import {
+  bestSettings,
+  SETTING_COUNT,
+  type SettingTable,
+  settingAt,
+  settingCorrelation,
+  settingLabel,
+  summarize,
+} from '@nashpobench2/dataset';
+import * as Plot from '@observablehq/plot';
+import { BATCH_SIZES, LEARNING_RATES } from '@nashpobench2/search-space';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { PlotFigure } from '../components/plot-figure.js';
+import { ProvenanceBar } from '../components/provenance-bar.js';
+import type { LoadedBenchmark } from '../load/load-benchmark.js';
+import { rankingAgreement, settingTables, tableEntries, topConfigurations } from './landscape-data.js';
+
+type TableChoice = 'short' | 'long';
+
+function SettingSelect({ value, onChange, testId }: { value: number; onChange: (s: number) => void; testId: string }) {
+  return (
+    <select data-testid={testId} value={String(value)} onChange={(e) => onChange(Number((e.currentTarget as HTMLSelectElement).value))}>
+      {Array.from({ length: SETTING_COUNT }, (_, setting) => (
+        <option key={setting} value={String(setting)}>
+          {settingLabel(setting)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function fixed(value: number, digits = 2): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '–';
+}
+
+/** Landscape view: accuracy distribution, top configurations, ranking agreement, best settings. */
+export function LandscapeView({ loaded }: { loaded: LoadedBenchmark }) {
+  const { benchmark } = loaded;
+  const [choice, setChoice] = useState<TableChoice>('short');
+  const [settingA, setSettingA] = useState(5 * 6 + 3);
+  const [settingB, setSettingB] = useState(1 * 6 + 0);
+  const tables = useMemo(() => settingTables(benchmark), [benchmark]);
+  const table: SettingTable = choice === 'short' ? tables.shortValid : tables.long;
+  const { shortEpochs, longEpochs } = benchmark.protocol;
+  const what = choice === 'short' ? `${shortEpochs}-epoch valid accuracy (mean over seeds)` : `${longEpochs}-epoch test accuracy`;
+  const empty = table.classIds.length === 0;
+
+  return (
+    <section class="view" data-testid="landscape-view">
+      <ProvenanceBar benchmark={benchmark} label={loaded.label} showing={`${what}, one value per class and setting`} />
+      <p class="controls">
+        Values:{' '}
+        <select data-testid="landscape-table" value={choice} onChange={(e) => setChoice((e.currentTarget as HTMLSelectElement).value as TableChoice)}>
+          <option value="short">{shortEpochs}-epoch valid accuracy</option>
+          <option value="long">{longEpochs}-epoch test accuracy</option>
+        </select>
+      </p>
+      {empty ? (
+        <p class="notice" role="alert">
+          This benchmark holds no {what}.
+        </p>
+      ) : (
+        <LandscapePanels
+          key={choice}
+          benchmark={loaded.benchmark}
+          table={table}
+          what={what}
+          settingA={settingA}
+          settingB={settingB}
+          onSettings={(a, b) => {
+            setSettingA(a);
+            setSettingB(b);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+interface PanelsProps {
+  readonly benchmark: LoadedBenchmark['benchmark'];
+  readonly table: SettingTable;
+  readonly what: string;
+  readonly settingA: number;
+  readonly settingB: number;
+  readonly onSettings: (a: number, b: number) => void;
+}
+
+function LandscapePanels({ benchmark, table, what, settingA, settingB, onSettings }: PanelsProps) {
+  const entries = useMemo(() => tableEntries(table), [table]);
+  const summary = useMemo(() => summarize(entries.map((e) => e.accuracyPct)), [entries]);
+  const top = useMemo(() => topConfigurations(benchmark, table, 15), [benchmark, table]);
+  const agreement = useMemo(() => rankingAgreement(table, settingA, settingB), [table, settingA, settingB]);
+  const best = useMemo(() => bestSettings(table), [table]);
+  // The 48 × 48 τ matrix takes a moment; draw the rest of the view first.
+  const [correlation, setCorrelation] = useState<ReturnType<typeof settingCorrelation> | null>(null);
+  useEffect(() => {
+    setCorrelation(null);
+    const timer = setTimeout(() => setCorrelation(settingCorrelation(table)), 30);
+    return () => clearTimeout(timer);
+  }, [table]);
+
+  return (
+    <>
+      <div class="row">
+        <div class="panel">
+          <h2>Distribution</h2>
+          <PlotFigure
+            testId="distribution"
+            deps={[entries]}
+            render={() =>
+              Plot.plot({
+                width: 480,
+                height: 260,
+                x: { label: `${what} (%)` },
+                y: { label: 'trainings (class × setting)', grid: true },
+                marks: [Plot.rectY(entries, { ...Plot.binX({ y: 'count' }, { x: 'accuracyPct', thresholds: 40 }), fill: '#4c78a8' }), Plot.ruleY([0])],
+              })
+            }
+          />
+          <p data-testid="distribution-summary">
+            {summary.count.toLocaleString('en-US')} values: mean {fixed(summary.mean)} %, median {fixed(summary.median)} %, 5–95 % range{' '}
+            {fixed(summary.q05)}–{fixed(summary.q95)} %, best {fixed(summary.max)} %.
+          </p>
+        </div>
+        <div class="panel">
+          <h2>Top configurations</h2>
+          <table class="top" data-testid="top-configurations">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>cell (class)</th>
+                <th>lr</th>
+                <th>batch</th>
+                <th>{what.split(' (')[0]}</th>
+                <th>short test</th>
+                <th>long test</th>
+              </tr>
+            </thead>
+            <tbody>
+              {top.map((row, rank) => (
+                <tr key={`${row.classId}-${row.setting}`}>
+                  <td>{rank + 1}</td>
+                  <td>
+                    <code>{row.cellCode}</code> ({row.classId}){row.measured ? '' : ' *'}
+                  </td>
+                  <td class="number">{row.lr}</td>
+                  <td class="number">{row.batchSize}</td>
+                  <td class="number">{fixed(row.accuracyPct)}</td>
+                  <td class="number">{fixed(row.testAccuracyPct)}</td>
+                  <td class="number">{fixed(row.longTestAccuracyPct)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      <div class="row">
+        <div class="panel">
+          <h2>
+            Ranking agreement: <SettingSelect testId="setting-a" value={settingA} onChange={(a) => onSettings(a, settingB)} /> vs{' '}
+            <SettingSelect testId="setting-b" value={settingB} onChange={(b) => onSettings(settingA, b)} />
+          </h2>
+          <p data-testid="kendall-tau">
+            Kendall τ = {fixed(agreement.tau, 3)} over {agreement.points.length} architectures
+          </p>
+          <PlotFigure
+            testId="agreement-scatter"
+            deps={[agreement]}
+            render={() =>
+              Plot.plot({
+                width: 420,
+                height: 360,
+                grid: true,
+                x: { label: `${settingLabel(settingA)} (%)` },
+                y: { label: `${settingLabel(settingB)} (%)` },
+                marks: [Plot.dot(agreement.points, { x: 'a', y: 'b', r: 2, fill: '#4c78a8', fillOpacity: 0.5, tip: true, channels: { class: 'classId' } })],
+              })
+            }
+          />
+        </div>
+        <div class="panel">
+          <h2>τ between every pair of settings</h2>
+          {correlation ? (
+            <div
+              onClick={(event) => {
+                const title = (event.target as Element).querySelector?.('title')?.textContent ?? '';
+                const match = /^setting (\d+) vs (\d+)/.exec(title);
+                if (match) onSettings(Number(match[1]), Number(match[2]));
+              }}
+              onKeyDown={undefined}
+              role="presentation"
+            >
+              <PlotFigure
+                testId="tau-matrix"
+                deps={[correlation]}
+                render={() => tauMatrix(correlation.tau)}
+                caption={`Mean τ of neighbouring settings ${fixed(correlation.neighbouringMeanTau, 3)}, of distant ones ${fixed(correlation.distantMeanTau, 3)}; ${correlation.distinctBestArchitectures} different architectures are best under some setting. Click to compare a pair.`}
+              />
+            </div>
+          ) : (
+            <p>Computing 1,128 Kendall τ…</p>
+          )}
+        </div>
+        <div class="panel">
+          <h2>Best setting per architecture</h2>
+          {best ? (
+            <PlotFigure
+              testId="best-settings"
+              deps={[best]}
+              render={() => bestSettingMap(best.histogram)}
+              caption={`${best.classIds.length} architectures with all 48 values; ${best.distinctBestSettings} settings are best for some; ${fixed(100 * best.all.shareDifferent, 1)} % prefer another setting than the best fixed one (${settingLabel(best.globalBestSetting)}).`}
+            />
+          ) : (
+            <p class="notice">No architecture has values for all 48 settings.</p>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}
+
+function tauMatrix(tau: number[][]) {
+  const cells = tau.flatMap((row, a) => row.map((value, b) => ({ a, b, value })));
+  return Plot.plot({
+    width: 420,
+    height: 420,
+    marginLeft: 40,
+    x: { type: 'band', label: 'setting (lr index × 6 + batch index)', ticks: [0, 12, 24, 36, 47] },
+    y: { type: 'band', label: 'setting', ticks: [0, 12, 24, 36, 47] },
+    color: { type: 'linear', scheme: 'rdbu', domain: [-1, 1], legend: true, label: 'Kendall τ' },
+    marks: [
+      Plot.cell(cells, {
+        x: 'b',
+        y: 'a',
+        fill: (d: { value: number }) => (Number.isFinite(d.value) ? d.value : null),
+        title: (d: { a: number; b: number; value: number }) => `setting ${d.a} vs ${d.b}: ${settingLabel(d.a)} vs ${settingLabel(d.b)}, τ ${fixed(d.value, 3)}`,
+      }),
+    ],
+  });
+}
+
+function bestSettingMap(histogram: number[]) {
+  const cells = histogram.map((count, setting) => ({ ...settingAt(setting), count }));
+  const most = Math.max(1, ...histogram);
+  return Plot.plot({
+    width: 400,
+    height: 330,
+    marginLeft: 70,
+    x: { type: 'band', domain: [...BATCH_SIZES], label: 'batch size' },
+    y: { type: 'band', domain: [...LEARNING_RATES].reverse(), label: 'learning rate', tickFormat: String },
+    color: { type: 'sqrt', scheme: 'blues', legend: true, label: 'architectures for which it is best' },
+    marks: [
+      Plot.cell(cells, { x: 'batchSize', y: 'lr', fill: 'count', inset: 0.5, title: (d: { count: number }) => `${d.count} architectures` }),
+      Plot.text(cells, { x: 'batchSize', y: 'lr', text: (d: { count: number }) => (d.count > 0 ? String(d.count) : ''), fill: (d: { count: number }) => (d.count > 0.3 * most ? '#fff' : '#111'), fontSize: 10 }),
+    ],
+  });
+}

@@ -1,0 +1,240 @@
+import { evaluateOutOfFold } from './cross-validate.js';
+import { createFeatureSchema, extractFeatures, type FeatureInput } from './features.js';
+import { foldsOf, groupedFoldAssignment } from './grouped-folds.js';
+import {
+  type FittedTarget,
+  fitWithValidation,
+  type PipelineOptions,
+  reportOf,
+  type TargetReport,
+} from './pipeline.js';
+import { type LongRecord, type ProtocolLike, protocolShape, type RunRecord } from './records.js';
+import {
+  type ConfigurationRuns,
+  configurationKey,
+  curveInputOf,
+  curveOutputIndex,
+  curveTargetSpecs,
+  flattenCurves,
+  summarizeRuns,
+} from './run-summary.js';
+import { fitSeedNoise, fitSeedNoiseFromSpread } from './seed-noise.js';
+import { fitSurrogate, MODEL_KINDS } from './surrogate.js';
+import { accuracyTarget } from './target-spec.js';
+
+/** Name of the long-training output. */
+export const LONG_TARGET = accuracyTarget('longTestAccuracy');
+
+/** Fewest long-training rows (with short curves) for a curve-based long model. */
+const MIN_CURVE_ROWS = 8;
+
+/** Short-schedule surrogate: the mean 12-epoch curves (accuracy, loss, seconds) from architecture and hyperparameters. */
+export interface ShortFit extends FittedTarget {
+  /** Measured configurations, by `configurationKey`. */
+  readonly summaries: Map<string, ConfigurationRuns>;
+}
+
+/** Fits and cross-validates the short-curve surrogate on measured runs; attaches the per-seed noise model. */
+export function fitShortSurrogate(
+  runs: Iterable<RunRecord>,
+  protocol: ProtocolLike,
+  options: PipelineOptions = {},
+): ShortFit {
+  const epochs = protocol.shortEpochs;
+  const summaries = summarizeRuns(runs, epochs);
+  const rows = [...summaries.values()];
+  const specs = curveTargetSpecs(epochs);
+  const schema = createFeatureSchema({ shape: protocolShape(protocol), curveEpochs: 0 });
+  const fitted = fitWithValidation(
+    {
+      target: 'short',
+      description: `mean ${epochs}-epoch curves (accuracy, loss, seconds) from architecture and hyperparameters`,
+      features: rows.map((row) => extractFeatures(schema, row)),
+      targets: rows.map((row) => row.meanCurves),
+      groups: rows.map((row) => row.classId),
+      targetSpecs: specs,
+      featureSchema: schema,
+      headline: curveOutputIndex('validAccuracy', epochs, epochs),
+    },
+    options,
+  );
+  const replicates = rows.map((row) => row.runs.map((run) => flattenCurves(run, epochs)));
+  const seedNoise = fitSeedNoise(replicates, specs);
+  return { ...fitted, surrogate: fitted.surrogate.with({ seedNoise }), summaries };
+}
+
+/** Long-training surrogates and their held-out tables. */
+export interface LongFit {
+  /** Model using the measured short curve as features; absent with too few such rows. */
+  readonly withCurve?: FittedTarget;
+  /** Model using architecture and hyperparameters only. */
+  readonly architectureOnly: FittedTarget;
+  /** Held-out table of the cascade (short curve predicted by a short model fitted without the held-out classes). */
+  readonly cascade?: TargetReport;
+}
+
+function longRows(long: Iterable<LongRecord>): LongRecord[] {
+  const byKey = new Map<string, LongRecord>();
+  for (const record of long) {
+    if (record.measured)
+      byKey.set(configurationKey(record.classId, record.lr, record.batchSize), record);
+  }
+  return [...byKey.values()];
+}
+
+/** Options of `fitLongSurrogate`. */
+export interface LongOptions extends PipelineOptions {
+  /** The fitted short surrogate, for the cascade evaluation; default none (no cascade table). */
+  readonly short?: ShortFit;
+}
+
+/**
+ * Fits and cross-validates the long-training surrogates on measured long values: with the
+ * measured short curve as input, from architecture and hyperparameters only, and (given a short
+ * fit) the honest cascade where the held-out rows' curves come from a short model that never saw
+ * their classes.
+ */
+export function fitLongSurrogate(
+  runs: Iterable<RunRecord>,
+  long: Iterable<LongRecord>,
+  protocol: ProtocolLike,
+  options: LongOptions = {},
+): LongFit {
+  const epochs = protocol.shortEpochs;
+  const runList = [...runs];
+  const summaries = options.short?.summaries ?? summarizeRuns(runList, epochs);
+  const rows = longRows(long);
+  const shape = protocolShape(protocol);
+  const seedNoise = fitSeedNoiseFromSpread(
+    rows.map((r) => ({
+      mean: r.testAccuracy,
+      std: r.testAccuracyStd,
+      count: r.seeds?.length ?? 1,
+    })),
+    LONG_TARGET,
+  );
+
+  const plainSchema = createFeatureSchema({ shape, curveEpochs: 0 });
+  const plain = fitWithValidation(
+    {
+      target: 'long (architecture + hyperparameters)',
+      description: `${protocol.longEpochs}-epoch test accuracy from cell encodings, params, FLOPs, lr and batch size`,
+      features: rows.map((row) => extractFeatures(plainSchema, row)),
+      targets: rows.map((row) => [row.testAccuracy]),
+      groups: rows.map((row) => row.classId),
+      targetSpecs: [LONG_TARGET],
+      featureSchema: plainSchema,
+      headline: 0,
+    },
+    options,
+  );
+  const architectureOnly = { ...plain, surrogate: plain.surrogate.with({ seedNoise }) };
+
+  const curveRows = rows.filter((row) =>
+    summaries.has(configurationKey(row.classId, row.lr, row.batchSize)),
+  );
+  const classes = new Set(curveRows.map((row) => row.classId)).size;
+  if (curveRows.length < MIN_CURVE_ROWS || classes < 2) return { architectureOnly };
+
+  const curveSchema = createFeatureSchema({ shape, curveEpochs: epochs });
+  const inputOf = (row: LongRecord): FeatureInput => ({
+    ...row,
+    curve: summaries.get(configurationKey(row.classId, row.lr, row.batchSize))?.curve,
+  });
+  const curveInputs = {
+    target: 'long (with measured short curve)',
+    description: `${protocol.longEpochs}-epoch test accuracy from the above plus the measured ${epochs}-epoch valid accuracy and train loss`,
+    features: curveRows.map((row) => extractFeatures(curveSchema, inputOf(row))),
+    targets: curveRows.map((row) => [row.testAccuracy]),
+    groups: curveRows.map((row) => row.classId),
+    targetSpecs: [LONG_TARGET],
+    featureSchema: curveSchema,
+    headline: 0,
+  };
+  const fitted = fitWithValidation(curveInputs, options);
+  const withCurve = { ...fitted, surrogate: fitted.surrogate.with({ seedNoise }) };
+  if (!options.short) return { withCurve, architectureOnly };
+
+  const cascade = cascadeReport(curveRows, curveInputs, options);
+  return { withCurve, architectureOnly, cascade };
+}
+
+function cascadeReport(
+  rows: LongRecord[],
+  inputs: Parameters<typeof fitWithValidation>[0],
+  options: LongOptions,
+): TargetReport {
+  const short = options.short as ShortFit;
+  const epochs = inputs.featureSchema.curveEpochs;
+  const shortSchema =
+    short.surrogate.parts.featureSchema ??
+    createFeatureSchema({ shape: inputs.featureSchema.shape });
+  const shortKind = short.report.chosen;
+  const groups = rows.map((row) => row.classId);
+  const assignment = groupedFoldAssignment(groups, options.folds ?? 5, options.seed ?? 0);
+  const folds = foldsOf(assignment);
+
+  // Each held-out row's curve comes from a short model that never saw the held-out classes.
+  const cascadeFeatures: Float64Array[] = new Array(rows.length);
+  folds.forEach((fold, f) => {
+    options.onProgress?.({ stage: 'long cascade: short models', done: f, total: folds.length });
+    const held = new Set(fold.test.map((i) => groups[i]));
+    const trainSummaries = [...short.summaries.values()].filter((s) => !held.has(s.classId));
+    const shortModel = fitSurrogate({
+      model: shortKind,
+      features: trainSummaries.map((s) => extractFeatures(shortSchema, s)),
+      targets: trainSummaries.map((s) => s.meanCurves),
+      groups: trainSummaries.map((s) => s.classId),
+      targetSpecs: short.surrogate.targetSpecs,
+      ensemble: options.ensemble,
+      seed: (options.seed ?? 0) + f,
+    });
+    const curves = shortModel.predict(
+      fold.test.map((i) => extractFeatures(shortSchema, rows[i])),
+    ).mean;
+    fold.test.forEach((i, k) => {
+      const curve = curveInputOf(curves[k], epochs);
+      cascadeFeatures[i] = extractFeatures(inputs.featureSchema, { ...rows[i], curve });
+    });
+  });
+
+  const evaluations = (options.models ?? MODEL_KINDS).map((model) => {
+    const started = performance.now();
+    const mean: Float64Array[] = new Array(rows.length);
+    const std: Float64Array[] = new Array(rows.length);
+    folds.forEach((fold, f) => {
+      const surrogate = fitSurrogate({
+        model,
+        features: fold.train.map((i) => inputs.features[i]),
+        targets: fold.train.map((i) => inputs.targets[i]),
+        groups: fold.train.map((i) => groups[i]),
+        targetSpecs: inputs.targetSpecs,
+        ensemble: options.ensemble,
+        seed: (options.seed ?? 0) + f,
+      });
+      const prediction = surrogate.predict(fold.test.map((i) => cascadeFeatures[i]));
+      fold.test.forEach((i, k) => {
+        mean[i] = prediction.mean[k];
+        std[i] = prediction.std[k];
+      });
+    });
+    const seconds = (performance.now() - started) / 1000;
+    return evaluateOutOfFold(model, inputs, folds, mean, std, seconds);
+  });
+  return reportOf(
+    {
+      target: 'long (cascade: short curve predicted)',
+      description: `as 'with measured short curve', but each held-out curve predicted by a ${shortKind} short model fitted without the held-out classes`,
+      targetSpecs: inputs.targetSpecs,
+      headline: 0,
+    },
+    {
+      rows: rows.length,
+      groups: new Set(groups).size,
+      folds: folds.length,
+      assignment,
+      evaluations,
+    },
+    options.model ?? 'auto',
+  );
+}

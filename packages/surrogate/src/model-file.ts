@@ -1,0 +1,156 @@
+import { InvalidArgumentError } from '@nashpobench2/search-space';
+import type { FeatureSchema } from './features.js';
+import type { KnnState } from './knn.js';
+import type { ColumnScaler } from './linear-algebra.js';
+import type { RidgeState } from './ridge.js';
+import type { SeedNoiseModel } from './seed-noise.js';
+import {
+  type ModelKind,
+  Surrogate,
+  type SurrogateParts,
+  type TargetProjection,
+} from './surrogate.js';
+import type { TargetSpec } from './target-spec.js';
+
+/** Format tag of surrogate model files. */
+export const SURROGATE_FILE_FORMAT = 'nhb-surrogate';
+
+/** Current version of the model file layout. */
+export const SURROGATE_FILE_VERSION = 1;
+
+/** Ensemble weights as stored: float32 little-endian bytes in base64, one string per layer. */
+export interface StoredEnsemble {
+  /** Layer sizes from input to output. */
+  readonly sizes: number[];
+  /** Members. */
+  readonly members: number;
+  /** Per layer, base64 of the members' weights. */
+  readonly weights: string[];
+  /** Per layer, base64 of the members' biases. */
+  readonly biases: string[];
+}
+
+/** The JSON model file: weights, feature schema, target specs, scalers, calibration and metrics. */
+export interface SurrogateFile {
+  /** Always `SURROGATE_FILE_FORMAT`. */
+  readonly format: typeof SURROGATE_FILE_FORMAT;
+  /** Layout version, `SURROGATE_FILE_VERSION`. */
+  readonly formatVersion: number;
+  /** Model family. */
+  readonly kind: ModelKind;
+  /** Inputs the model expects. */
+  readonly featureSchema?: FeatureSchema;
+  /** One spec per output. */
+  readonly targetSpecs: readonly TargetSpec[];
+  /** Feature standardisation. */
+  readonly inputScaler: ColumnScaler;
+  /** Target standardisation in model space. */
+  readonly outputScaler: ColumnScaler;
+  /** Target compression, when used. */
+  readonly projection?: TargetProjection;
+  /** Regressor state; ensembles in base64, the baselines as plain numbers. */
+  readonly regressor:
+    | { readonly kind: 'ensemble'; readonly state: StoredEnsemble }
+    | { readonly kind: 'ridge'; readonly state: RidgeState }
+    | { readonly kind: 'knn'; readonly state: KnnState };
+  /** Std multiplier per output. */
+  readonly stdScale: readonly number[];
+  /** Held-out metrics. */
+  readonly metrics?: unknown;
+  /** Seed-noise model. */
+  readonly seedNoise?: SeedNoiseModel;
+  /** Training set size. */
+  readonly training: { readonly rows: number; readonly groups: number };
+}
+
+/** Encodes float32 values as little-endian bytes in base64 (works in Node and browsers). */
+export function encodeFloat32(values: Float32Array): string {
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
+}
+
+/** Decodes `encodeFloat32` output. */
+export function decodeFloat32(text: string): Float32Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const view = new DataView(bytes.buffer);
+  const values = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * 4, true);
+  return values;
+}
+
+/** The model file of a surrogate, ready for `JSON.stringify`. */
+export function surrogateToJSON(surrogate: Surrogate): SurrogateFile {
+  const parts = surrogate.parts;
+  const regressor =
+    parts.regressor.kind === 'ensemble'
+      ? {
+          kind: 'ensemble' as const,
+          state: {
+            sizes: parts.regressor.state.sizes,
+            members: parts.regressor.state.members,
+            weights: parts.regressor.state.weights.map(encodeFloat32),
+            biases: parts.regressor.state.biases.map(encodeFloat32),
+          },
+        }
+      : parts.regressor;
+  return {
+    format: SURROGATE_FILE_FORMAT,
+    formatVersion: SURROGATE_FILE_VERSION,
+    kind: parts.kind,
+    featureSchema: parts.featureSchema,
+    targetSpecs: parts.targetSpecs,
+    inputScaler: parts.inputScaler,
+    outputScaler: parts.outputScaler,
+    projection: parts.projection,
+    regressor,
+    stdScale: parts.stdScale,
+    metrics: parts.metrics,
+    seedNoise: parts.seedNoise,
+    training: parts.training,
+  };
+}
+
+/** Rebuilds a surrogate from its model file (an object or its JSON text). */
+export function surrogateFromJSON(input: SurrogateFile | string): Surrogate {
+  const file = (typeof input === 'string' ? JSON.parse(input) : input) as SurrogateFile;
+  if (file?.format !== SURROGATE_FILE_FORMAT || file.formatVersion !== SURROGATE_FILE_VERSION) {
+    const shown = `${file?.format} v${file?.formatVersion}`;
+    const allowed = `${SURROGATE_FILE_FORMAT} v${SURROGATE_FILE_VERSION}`;
+    throw new InvalidArgumentError('surrogate', 'model file', shown, allowed);
+  }
+  const stored = file.regressor;
+  const regressor: SurrogateParts['regressor'] =
+    stored.kind === 'ensemble'
+      ? {
+          kind: 'ensemble',
+          state: {
+            sizes: stored.state.sizes,
+            members: stored.state.members,
+            weights: stored.state.weights.map(decodeFloat32),
+            biases: stored.state.biases.map(decodeFloat32),
+          },
+        }
+      : stored;
+  return new Surrogate({
+    kind: file.kind,
+    featureSchema: file.featureSchema,
+    targetSpecs: file.targetSpecs,
+    inputScaler: file.inputScaler,
+    outputScaler: file.outputScaler,
+    projection: file.projection,
+    regressor,
+    stdScale: file.stdScale,
+    metrics: file.metrics,
+    seedNoise: file.seedNoise,
+    training: file.training,
+  });
+}

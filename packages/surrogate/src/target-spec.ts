@@ -1,0 +1,58 @@
+import { InvalidArgumentError } from '@nashpobench2/search-space';
+
+/** How one output is modelled and which values are physical. */
+export interface TargetSpec {
+  /** Output name, e.g. 'longTestAccuracy' or 'validAccuracy@12'. */
+  readonly name: string;
+  /** Smallest physical value; predictions are clipped to it (e.g. 0 for accuracy). */
+  readonly min?: number;
+  /** Largest physical value; predictions are clipped to it (e.g. 100 for accuracy). */
+  readonly max?: number;
+  /** 'log' fits log(value) (for strictly positive times and losses); default 'identity'. */
+  readonly transform?: 'identity' | 'log';
+}
+
+/** Accuracy in percent: identity scale, clipped to [0, 100]. */
+export function accuracyTarget(name: string): TargetSpec {
+  return { name, min: 0, max: 100, transform: 'identity' };
+}
+
+/** A strictly positive quantity (seconds, loss) fitted on the log scale. */
+export function positiveTarget(name: string): TargetSpec {
+  return { name, min: 0, transform: 'log' };
+}
+
+/** Smallest positive value a log-scale output takes before its logarithm. */
+const LOG_FLOOR = 1e-9;
+
+/** Maps a physical value to the space the model fits. */
+export function toModelSpace(spec: TargetSpec, value: number): number {
+  if (!Number.isFinite(value)) {
+    throw new InvalidArgumentError('surrogate', spec.name, value, 'finite target values');
+  }
+  return spec.transform === 'log' ? Math.log(Math.max(LOG_FLOOR, value)) : value;
+}
+
+/** Clips a physical value to the spec's range. */
+export function clipToRange(spec: TargetSpec, value: number): number {
+  let clipped = value;
+  if (spec.min !== undefined && clipped < spec.min) clipped = spec.min;
+  if (spec.max !== undefined && clipped > spec.max) clipped = spec.max;
+  return clipped;
+}
+
+/**
+ * Maps a model-space mean and standard deviation back to physical units, clipped to range.
+ * Log outputs use the median exp(μ) and the delta-method spread exp(μ)·σ.
+ */
+export function fromModelSpace(
+  spec: TargetSpec,
+  mean: number,
+  std: number,
+): { mean: number; std: number } {
+  if (spec.transform === 'log') {
+    const median = Math.exp(mean);
+    return { mean: clipToRange(spec, median), std: median * std };
+  }
+  return { mean: clipToRange(spec, mean), std };
+}
