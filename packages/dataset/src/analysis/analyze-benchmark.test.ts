@@ -51,6 +51,30 @@ describe('analyzeBenchmark on the planted fixture: 12-epoch table', () => {
   it('computes the τ between settings', () => {
     // setting 7: A 85 > B 72 > C 70; setting 40: B 80 > C 78 > A 77 → one concordant pair of 3
     expect(table.correlation.tau[S7][S40]).toBeCloseTo(-1 / 3, 12);
+    // By hand: B − C = 2 everywhere and A − B = 5 + g(l) + h(b) with g = |l − 6| − |l − 1| =
+    // 5 5 3 1 −1 −3 −5 −5 and h = |b − 4| − |b − 1| = 3 3 1 −1 −3 −3 (odd + odd: never a tie).
+    // A is first (A B C) where g + h ≥ −4: 40 settings; A is second (B A C) where g + h = −6:
+    // (5, 4) (5, 5) (6, 3) (7, 3); A is last (B C A) where g + h = −8: l ∈ {6, 7}, b ∈ {4, 5}.
+    // τ of two rankings of three: 1 if equal, 1/3 for one swapped pair (first–second,
+    // second–last), −1/3 for first–last. Neighbouring pairs (82): ten cross a boundary, all
+    // first–second (6) or second–last (4) → (72 + 10/3) / 82 = 113/123.
+    expect(table.correlation.neighbouringMeanTau).toBeCloseTo(113 / 123, 12);
+    // All 1128 pairs: equal C(40,2) + 2·C(4,2) = 792, first–second 160 and second–last 16 at
+    // 1/3, first–last 160 at −1/3 → (792 + 16/3) / 1128 = 299/423.
+    expect(table.correlation.overallMeanTau).toBeCloseTo(299 / 423, 12);
+    // Distant pairs (388, ≥ 6 steps; counted with scipy.stats.kendalltau): 233 equal, 66 at 1/3,
+    // 89 at −1/3 → (233 + 66/3 − 89/3) / 388 = 169/291.
+    expect(table.correlation.distantMeanTau).toBeCloseTo(169 / 291, 12);
+    expect(table.correlation.byDistance[0]).toEqual({
+      steps: 1,
+      pairs: 82,
+      meanTau: table.correlation.neighbouringMeanTau,
+    });
+    // 12 steps apart: (0, 0)–(7, 5), A first against A last (−1/3), and (0, 5)–(7, 0), where
+    // g + h = 2 and −2: A first at both (1) → mean 1/3
+    expect(table.correlation.byDistance[11].pairs).toBe(2);
+    expect(table.correlation.byDistance[11].meanTau).toBeCloseTo(1 / 3, 12);
+    expect(table.correlation.lowest?.tau).toBeCloseTo(-1 / 3, 12);
     expect(table.correlation.tau[S40][S7]).toBeCloseTo(-1 / 3, 12);
     expect(table.correlation.tau[S7][S7]).toBe(1);
     expect(table.correlation.neighbouringMeanTau).toBeCloseTo(
@@ -81,6 +105,10 @@ describe('analyzeBenchmark on the planted fixture: 12-epoch table', () => {
     expect(b.all.shareDifferent).toBeCloseTo(1 / 3, 12);
     expect(b.all.meanLossAtGlobal).toBeCloseTo(8 / 3, 12);
     expect(b.all.maxLossAtGlobal).toBe(8);
+    // against the best configuration's setting (7) B (72 < 80) and C (70 < 78) differ
+    expect(b.all.shareDifferentFromBestConfiguration).toBeCloseTo(2 / 3, 12);
+    expect(b.top.shareDifferentFromBestConfiguration).toBe(0);
+    expect(b.indifferentArchitectures).toBe(0);
     // top 10 % of 3 architectures: A alone
     expect(b.top.architectures).toBe(1);
     expect(b.top.shareDifferent).toBe(1);
@@ -93,6 +121,7 @@ describe('analyzeBenchmark on the planted fixture: 12-epoch table', () => {
     expect(g.bestFixedSetting).toBe(S40);
     expect(g.nasAtBestFixedSetting).toEqual({ classId: 1, setting: S40, accuracy: 80 });
     expect(g.gapAtBestFixedSetting).toBe(5);
+    expect(g.cellCodes).toBe(3); // classes 0, 1 and 2 have one cell code each
     const gaps = Object.fromEntries(g.strategies.map((s) => [s.name, s]));
     expect(gaps['hpo-only'].gaps).toEqual([0, 5, 7]);
     expect(gaps['hpo-only'].summary.mean).toBeCloseTo(4, 12);
@@ -107,6 +136,10 @@ describe('analyzeBenchmark on the planted fixture: 12-epoch table', () => {
     // NAS alone: 85 − max(A, B) per setting; 0 at setting 7, at most 7 (e.g. lr 0.4, bs 16)
     const nasOnly = Array.from({ length: 48 }, (_, s) => 85 - Math.max(short(0, s), short(1, s)));
     expect(gaps['nas-only'].gaps).toEqual(nasOnly);
+    // where A wins the gap is |l − 1| + |b − 1| (summed over the whole grid: 6 · 22 + 8 · 11 =
+    // 220, less 7 8 7 8 9 8 9 10 = 66 at the 8 settings B wins); where B wins it is
+    // 5 + |l − 6| + |b − 4| = 6 7 6 5 6 7 6 7 = 50 → (220 − 66 + 50) / 48 = 17/4
+    expect(gaps['nas-only'].summary.mean).toBeCloseTo(17 / 4, 12);
     expect(gaps['nas-only'].summary.min).toBe(0);
     expect(gaps['nas-only'].summary.max).toBe(7);
   });
@@ -121,6 +154,8 @@ describe('analyzeBenchmark on the planted fixture: 12-epoch table', () => {
     expect(Math.abs(r.slope)).toBeLessThan(TOLERANCE);
     expect(r.slopeStandardError).toBeCloseTo(Math.sqrt(75 / 10 / 35), 12);
     expect(r.linearScalingConsistent).toBe(false);
+    // flat fit through the mean of log2 0.00625 and log2 0.2 = log2 0.2 − 2.5
+    expect(r.intercept).toBeCloseTo(Math.log2(0.2) - 2.5, 12);
     expect(r.nearestRule).toMatch(/^no scaling/);
     expect(r.shareAtGridEdge).toBe(0);
     expect(r.meanGrid[S7]).toBeCloseTo((85 + 72) / 2, 12);
@@ -142,6 +177,15 @@ describe('analyzeBenchmark on the planted fixture: long table and proxy', () => 
       referenceMeanTau(long, (d) => d >= 6),
       12,
     );
+    // long: C − B = 8 everywhere, A − C = g + h − 3: A first (A C B) where g + h ≥ 4 (13
+    // settings), second (C A B) where −4 ≤ g + h ≤ 2 (27), last (C B A) where g + h ≤ −6 (8).
+    // All pairs: equal 78 + 351 + 28 = 457, 13 · 27 + 27 · 8 = 567 at 1/3, 13 · 8 = 104 at −1/3
+    // → (457 + 463/3) / 1128 = 917/1692; distant (scipy): 108 equal, 182 at 1/3, 98 at −1/3.
+    expect(table.correlation.overallMeanTau).toBeCloseTo(917 / 1692, 12);
+    expect(table.correlation.distantMeanTau).toBeCloseTo(34 / 97, 12);
+    // neighbouring: 14 of 82 pairs cross a boundary, each one swap → (68 + 14/3) / 82
+    expect(table.correlation.neighbouringMeanTau).toBeCloseTo(109 / 123, 12);
+    expect(table.correlation.distinctBestArchitectures).toBe(2); // A at 13 settings, C at 35
     const b = table.bestSettings!;
     expect(b.bestSetting).toEqual([S7, S40, S40]);
     expect(b.bestConfigurationSetting).toBe(S40);
@@ -213,6 +257,13 @@ describe('analyzeBenchmark on the planted fixture: long table and proxy', () => 
       true, // 12 epochs: two of three starts miss, mean gap 10/3
       false, // long: two of three starts reach 98
     ]);
+    expect(analysis.claims.filter((c) => c.paperFinding).map((c) => c.id)).toEqual([
+      'rankings-disagree',
+      'joint-beats-sequential',
+      'rankings-disagree',
+      'joint-beats-sequential',
+    ]);
+    expect(analysis.benchmark.synthetic).toBe(false);
     const longClaims = analysis.claims.filter((c) => c.table.includes('200-epoch'));
     expect(longClaims.every((c) => c.table.includes('includes predicted values'))).toBe(true);
   });

@@ -54,6 +54,10 @@ export interface AnalysedBenchmark {
   seeds: number[];
   /** Provenance source text of the benchmark. */
   source: string;
+  /** Where the protocol's images came from, for example `'cifar-10-binary'`. */
+  dataSource: string;
+  /** True when the protocol, data source or provenance names the benchmark synthetic. */
+  synthetic: boolean;
 }
 
 /** The whole analysis of a benchmark (SPEC section 7's findings), plain data for JSON. */
@@ -180,12 +184,17 @@ export function analyzeBenchmark(
   benchmark: Benchmark,
   options: AnalyzeOptions = {},
 ): BenchmarkAnalysis {
+  const protocol = benchmark.protocol;
+  const source = String(benchmark.metadata.provenance?.source ?? 'unknown');
+  const dataSource = String(protocol.dataSource ?? 'unknown');
   const described: AnalysedBenchmark = {
-    protocol: benchmark.protocol.name,
-    shortEpochs: benchmark.protocol.shortEpochs,
-    longEpochs: benchmark.protocol.longEpochs,
+    protocol: protocol.name,
+    shortEpochs: protocol.shortEpochs,
+    longEpochs: protocol.longEpochs,
     seeds: [...benchmark.seeds],
-    source: String(benchmark.metadata.provenance?.source ?? 'unknown'),
+    source,
+    dataSource,
+    synthetic: /synthetic/i.test(`${protocol.name} ${dataSource} ${source}`),
   };
   const all = benchmarkSettingTables(benchmark, 'all');
   const measured = benchmarkSettingTables(benchmark, 'measured');

@@ -16,6 +16,8 @@ export interface BestSettingGroup {
   architectures: number;
   /** Share 0..1 whose own best setting is not the global best setting. */
   shareDifferent: number;
+  /** Share 0..1 whose own best setting is not the setting of the single best configuration. */
+  shareDifferentFromBestConfiguration: number;
   /** Mean percent points lost by training each at the global best instead of its own best. */
   meanLossAtGlobal: number;
   /** Largest such loss, percent points. */
@@ -26,8 +28,14 @@ export interface BestSettingGroup {
 export interface BestSettings {
   /** Label of the table. */
   label: string;
-  /** Class ids of the architectures used (those with all 48 values). */
+  /**
+   * Class ids of the architectures used: those with all 48 values that are not all equal (an
+   * architecture that scores the same everywhere, such as a cell whose output is cut off, has
+   * no preferred setting).
+   */
   classIds: number[];
+  /** Complete architectures left out because their 48 values are all equal. */
+  indifferentArchitectures: number;
   /** Best setting 0..47 of each of them (first on ties). */
   bestSetting: number[];
   /** How many architectures have each setting as their best, 48 counts. */
@@ -44,14 +52,24 @@ export interface BestSettings {
   top: BestSettingGroup;
 }
 
-function group(table: SettingTable, rows: number[], best: number[], global: number) {
+function group(
+  table: SettingTable,
+  rows: number[],
+  best: number[],
+  global: number,
+  bestConfiguration: number,
+): BestSettingGroup {
   let different = 0;
+  let differentFromBestConfiguration = 0;
   let lossSum = 0;
   let lossMax = 0;
   for (const row of rows) {
     const values = rowValues(table, row);
     const loss = values[best[row]] - values[global];
     if (loss > ACCURACY_EPSILON) different++;
+    if (values[best[row]] - values[bestConfiguration] > ACCURACY_EPSILON) {
+      differentFromBestConfiguration++;
+    }
     lossSum += loss;
     lossMax = Math.max(lossMax, loss);
   }
@@ -59,18 +77,22 @@ function group(table: SettingTable, rows: number[], best: number[], global: numb
   return {
     architectures: n,
     shareDifferent: n > 0 ? different / n : Number.NaN,
+    shareDifferentFromBestConfiguration: n > 0 ? differentFromBestConfiguration / n : Number.NaN,
     meanLossAtGlobal: n > 0 ? lossSum / n : Number.NaN,
     maxLossAtGlobal: lossMax,
   };
 }
 
 /**
- * Best setting of every architecture that has all 48 values, their histogram, and the share that
- * differs from the best fixed setting. An architecture whose own best ties with the global
- * setting (within ACCURACY_EPSILON) counts as agreeing. Null when no architecture is complete.
+ * Best setting of every architecture that has all 48 values (and not all equal), their
+ * histogram, and the share that differs from the best fixed setting. An architecture whose own
+ * best ties with the global setting (within ACCURACY_EPSILON) counts as agreeing. Null when no
+ * architecture qualifies.
  */
 export function bestSettings(table: SettingTable): BestSettings | null {
-  const complete = selectRows(table, completeRows(table));
+  const completeIndices = completeRows(table);
+  const usable = completeIndices.filter((row) => !isConstant(rowValues(table, row)));
+  const complete = selectRows(table, usable);
   const n = complete.classIds.length;
   if (n === 0) return null;
 
@@ -99,12 +121,21 @@ export function bestSettings(table: SettingTable): BestSettings | null {
   return {
     label: table.label,
     classIds: [...complete.classIds],
+    indifferentArchitectures: completeIndices.length - n,
     bestSetting: best,
     histogram,
     globalBestSetting,
     bestConfigurationSetting: best[bestRow],
     distinctBestSettings: histogram.filter((count) => count > 0).length,
-    all: group(complete, rows, best, globalBestSetting),
-    top: group(complete, topRows, best, globalBestSetting),
+    all: group(complete, rows, best, globalBestSetting, best[bestRow]),
+    top: group(complete, topRows, best, globalBestSetting, best[bestRow]),
   };
+}
+
+/** Whether every value lies within ACCURACY_EPSILON of the first. */
+function isConstant(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) {
+    if (Math.abs(values[i] - values[0]) > ACCURACY_EPSILON) return false;
+  }
+  return true;
 }

@@ -12,6 +12,10 @@ describe('kendallTauFast', () => {
     expect(kendallTauFast([1, 2, 3], [3, 2, 1])).toBe(-1);
     expect(kendallTauFast([1, 2, 3, 4], [1, 2, 3, 4])).toBe(1);
     expect(kendallTauFast([1, 1, 1], [1, 2, 3])).toBeNaN();
+    // scipy.stats.kendalltau's documented example: C = 2, D = 6, one pair tied in x only, one
+    // tied in both → (2 − 6) / sqrt((10 − 2) · (10 − 1)) = −4 / sqrt(72)
+    expect(kendallTauFast([12, 2, 1, 12, 2], [1, 4, 7, 1, 0])).toBeCloseTo(-4 / Math.sqrt(72), 12);
+    expect(kendallTau([12, 2, 1, 12, 2], [1, 4, 7, 1, 0])).toBeCloseTo(-4 / Math.sqrt(72), 12);
   });
 
   it('agrees with the O(n²) kendallTau on random samples with many ties', () => {

@@ -35,6 +35,8 @@ export interface LrBatchRelation {
    * size); 1 under the linear scaling rule, 0.5 under square-root scaling, 0 without scaling.
    */
   slope: number;
+  /** Intercept of the same fit: log2(best lr) = intercept + slope · log2(batch size). */
+  intercept: number;
   /** Standard error of the slope (points taken as independent). */
   slopeStandardError: number;
   /** Share 0..1 of the best lr values that sit at the lowest or highest lr of the grid. */
@@ -88,7 +90,7 @@ export function lrBatchRelation(
     });
   });
 
-  const { slope, standardError } = leastSquaresSlope(points);
+  const { slope, intercept, standardError } = leastSquaresSlope(points);
   const nearest = SCALING_RULES.reduce((a, b) =>
     Math.abs(b.slope - slope) < Math.abs(a.slope - slope) ? b : a,
   );
@@ -103,6 +105,7 @@ export function lrBatchRelation(
     bestLrOfMean,
     bestLr,
     slope,
+    intercept,
     slopeStandardError: standardError,
     shareAtGridEdge: atEdge / points.length,
     nearestRule: nearest.name,
@@ -110,9 +113,13 @@ export function lrBatchRelation(
   };
 }
 
-/** Ordinary least-squares slope of y on x and its standard error (NaN below three points). */
+/**
+ * Ordinary least-squares fit y = intercept + slope · x; the slope's standard error is NaN below
+ * three points, the slope NaN when all x are equal.
+ */
 export function leastSquaresSlope(points: readonly { x: number; y: number }[]): {
   slope: number;
+  intercept: number;
   standardError: number;
 } {
   const m = points.length;
@@ -128,5 +135,5 @@ export function leastSquaresSlope(points: readonly { x: number; y: number }[]): 
   let residuals = 0;
   for (const p of points) residuals += (p.y - my - slope * (p.x - mx)) ** 2;
   const standardError = m > 2 && sxx > 0 ? Math.sqrt(residuals / (m - 2) / sxx) : Number.NaN;
-  return { slope, standardError };
+  return { slope, intercept: my - slope * mx, standardError };
 }

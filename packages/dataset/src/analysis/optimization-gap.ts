@@ -1,3 +1,4 @@
+import { cellClasses } from '@nashpobench2/search-space';
 import { argmax, type DistributionSummary, summarize } from './distribution.js';
 import {
   completeRows,
@@ -30,8 +31,14 @@ export interface StrategyGap {
   startsOver: 'architecture' | 'setting';
   /** Gap of each start, percent points, in start order. */
   gaps: number[];
-  /** Summary of `gaps`; shareZero is the share of starts that reach the joint optimum. */
+  /** Summary of `gaps`, each start counted once; shareZero: share reaching the joint optimum. */
   summary: DistributionSummary;
+  /**
+   * The same with the starting architecture drawn uniformly from the cell codes (each class
+   * weighted by its number of codes, as a random cell of the paper's two-stage baseline); equal
+   * to `summary` for starts over settings.
+   */
+  summaryByCellCode: DistributionSummary;
 }
 
 /** Joint against sequential optimization, computed exhaustively on one table. */
@@ -40,6 +47,8 @@ export interface OptimizationGap {
   label: string;
   /** Architectures used (all 48 values present). */
   architectures: number;
+  /** Cell codes of those architectures (the population of `summaryByCellCode`), ≤ 4,096. */
+  cellCodes: number;
   /** The best configuration overall (joint optimization). */
   joint: TableOptimum;
   /** Setting with the best mean accuracy over architectures (the best fixed hyperparameters). */
@@ -89,6 +98,8 @@ export function optimizationGap(table: SettingTable): OptimizationGap | null {
   const nasAtBestFixed = at(bestRowOfSetting[bestFixedSetting], bestFixedSetting);
 
   const rows = Array.from({ length: n }, (_, row) => row);
+  const classes = cellClasses();
+  const codesOfRow = rows.map((row) => classes[complete.classIds[row]].members.length);
   const settings = Array.from({ length: SETTING_COUNT }, (_, s) => s);
   const alternate = (startRow: number): number => {
     let row = startRow;
@@ -110,7 +121,12 @@ export function optimizationGap(table: SettingTable): OptimizationGap | null {
     reached: number[],
   ): StrategyGap => {
     const gaps = reached.map((accuracy) => optimum - accuracy);
-    return { name, description, startsOver, gaps, summary: summarize(gaps) };
+    const summary = summarize(gaps);
+    const byCode =
+      startsOver === 'architecture'
+        ? summarize(gaps.flatMap((gap, row) => new Array<number>(codesOfRow[row]).fill(gap)))
+        : summary;
+    return { name, description, startsOver, gaps, summary, summaryByCellCode: byCode };
   };
 
   const strategies = [
@@ -155,6 +171,7 @@ export function optimizationGap(table: SettingTable): OptimizationGap | null {
   return {
     label: table.label,
     architectures: n,
+    cellCodes: codesOfRow.reduce((sum, codes) => sum + codes, 0),
     joint: at(jointRow, jointSetting),
     bestFixedSetting,
     nasAtBestFixedSetting: nasAtBestFixed,
