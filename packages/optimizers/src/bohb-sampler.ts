@@ -23,7 +23,11 @@ export interface BohbModelSettings {
   readonly bandwidthFactor: number;
   /** Lower bound of every bandwidth, > 0; the paper uses 0.3. */
   readonly minBandwidth: number;
-  /** How lr and batch size enter the densities: 'ordinal' (Wang–van Ryzin kernel) or 'categorical'. */
+  /**
+   * How lr and batch size enter the densities: 'categorical' (the paper: the authors declare all
+   * eight components as ConfigSpace categoricals, Aitchison–Aitken kernel) or 'ordinal' (a
+   * Wang–van Ryzin kernel that lets neighbouring grid values share mass; an extension).
+   */
   readonly hyperparameterKind: 'ordinal' | 'categorical';
 }
 

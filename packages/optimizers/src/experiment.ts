@@ -1,4 +1,4 @@
-import { createRng, InvalidArgumentError } from '@nashpobench2/search-space';
+import { createRng, InvalidArgumentError, type Rng } from '@nashpobench2/search-space';
 import {
   type BenchmarkView,
   benchmarkOptimum,
@@ -9,8 +9,12 @@ import type { OptimizerContext, OptimizerSettings } from './optimizer.js';
 import { optimizerDefinition, resolveSettings } from './registry.js';
 import { type EvaluationLog, runSearchLoop } from './search-loop.js';
 
-/** Which training seed a run's queries use. */
-export type QuerySeedMode = 'per-run' | 'mean';
+/**
+ * Which training seed a run's queries use: 'per-run' (one of the benchmark's seeds drawn per
+ * run), 'mean' (the mean over seeds), or one fixed training seed (the authors' scripts query
+ * the API's default, the first seed, 222, in every run).
+ */
+export type QuerySeedMode = 'per-run' | 'mean' | number;
 
 /** Which configuration counts as the incumbent. */
 export type IncumbentRule = 'any-fidelity' | 'highest-fidelity';
@@ -22,8 +26,10 @@ export interface HarnessOptions {
   /** Simulated asynchronous workers, integer ≥ 1; default 1. */
   readonly workers?: number;
   /**
-   * 'per-run' (default, as the official API): each run draws one of the benchmark's training
-   * seeds and sees that seed's values; 'mean': every query returns the mean over seeds.
+   * 'per-run' (default): each run draws one of the benchmark's training seeds and sees that
+   * seed's values (validation for the search, test for the score); 'mean': every query
+   * returns the mean over seeds; a number: that training seed in every run (222 reproduces the
+   * authors' scripts, which never change the API's default seed).
    */
   readonly querySeed?: QuerySeedMode;
   /**
@@ -101,12 +107,7 @@ export function runOptimizer(
   const optimizerRng = rng.fork(1);
   const harnessRng = rng.fork(2);
 
-  const mode = options.querySeed ?? 'per-run';
-  if (mode !== 'per-run' && mode !== 'mean') {
-    throw new InvalidArgumentError('optimizers', 'querySeed', mode, "'per-run', 'mean'");
-  }
-  const trainingSeed =
-    mode === 'per-run' && benchmark.seeds.length > 0 ? harnessRng.pick(benchmark.seeds) : undefined;
+  const trainingSeed = querySeedOf(benchmark, options.querySeed ?? 'per-run', harnessRng);
   const oracle = validationOracle(benchmark, trainingSeed);
   const clock = { now: 0 };
   const context: OptimizerContext = {
@@ -148,6 +149,28 @@ export function runOptimizer(
     optimumShortPct,
     trajectory,
   };
+}
+
+/** The training seed a run queries (undefined = mean over seeds); checks the mode. */
+function querySeedOf(
+  benchmark: BenchmarkView,
+  mode: QuerySeedMode,
+  harnessRng: Rng,
+): number | undefined {
+  if (typeof mode === 'number') {
+    if (!benchmark.seeds.includes(mode)) {
+      const allowed = `'per-run', 'mean' or a training seed of the benchmark: ${benchmark.seeds.join(', ')}`;
+      throw new InvalidArgumentError('optimizers', 'querySeed', mode, allowed);
+    }
+    return mode;
+  }
+  if (mode !== 'per-run' && mode !== 'mean') {
+    const allowed = "'per-run', 'mean' or a training seed of the benchmark";
+    throw new InvalidArgumentError('optimizers', 'querySeed', mode, allowed);
+  }
+  return mode === 'per-run' && benchmark.seeds.length > 0
+    ? harnessRng.pick(benchmark.seeds)
+    : undefined;
 }
 
 /** The incumbent's trajectory of a finished search, with test values read after the search. */

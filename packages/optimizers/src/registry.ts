@@ -5,29 +5,35 @@ import { HyperbandDriver, type HyperbandSettings, randomSampler } from './hyperb
 import { LocalSearch } from './local-search.js';
 import type { OptimizerDefinition, OptimizerSettings } from './optimizer.js';
 import { RandomSearch } from './random-search.js';
-import { RegularizedEvolution } from './regularized-evolution.js';
+import {
+  RegularizedEvolution,
+  type RegularizedEvolutionSettings,
+} from './regularized-evolution.js';
 import { Reinforce } from './reinforce.js';
 import { RandomForestBo } from './rf-bo.js';
+import { checkSettings } from './setting-rules.js';
 import { Tpe } from './tpe.js';
 import { TwoStage } from './two-stage.js';
 
 const REA_DEFAULTS = { populationSize: 10, sampleSize: 3, epochs: 12 };
 
-/** BOHB's settings from SPEC section 7 (HpBandSter with η = 3, budgets 1..12 epochs). */
-const BOHB_DEFAULTS = {
+/** BOHB's ladder and model from SPEC section 7 (HpBandSter, η = 3, budgets 1..12 epochs). */
+const BOHB_MODEL_DEFAULTS = {
   eta: 3,
   minEpochs: 1,
   maxEpochs: 12,
-  iterations: 40,
   numSamples: 4,
   randomFraction: 0,
   bandwidthFactor: 3,
   minBandwidth: 0.3,
   topNPercent: 15,
   minPointsInModel: null,
-  hyperparameterKind: 'ordinal',
+  hyperparameterKind: 'categorical',
   continueTraining: false,
 } satisfies OptimizerSettings;
+
+/** BOHB as the paper runs it: the model above for 40 Hyperband iterations. */
+const BOHB_DEFAULTS = { ...BOHB_MODEL_DEFAULTS, iterations: 40 } satisfies OptimizerSettings;
 
 const HYPERBAND_DEFAULTS = {
   eta: 3,
@@ -64,6 +70,14 @@ function bohbSettings(settings: OptimizerSettings): HyperbandSettings & BohbMode
   };
 }
 
+function reaSettings(settings: OptimizerSettings): RegularizedEvolutionSettings {
+  return {
+    populationSize: settings.populationSize as number,
+    sampleSize: settings.sampleSize as number,
+    epochs: settings.epochs as number,
+  };
+}
+
 const never = () => false;
 
 /** Every optimizer this package ships, the paper's six first. */
@@ -82,12 +96,7 @@ export const OPTIMIZERS: readonly OptimizerDefinition[] = [
     paper: true,
     defaults: REA_DEFAULTS,
     ignoresBudget: never,
-    create: (context, s) =>
-      new RegularizedEvolution(context.rng, {
-        populationSize: s.populationSize as number,
-        sampleSize: s.sampleSize as number,
-        epochs: s.epochs as number,
-      }),
+    create: (context, s) => new RegularizedEvolution(context.rng, reaSettings(s)),
   },
   {
     id: 'reinforce',
@@ -117,31 +126,37 @@ export const OPTIMIZERS: readonly OptimizerDefinition[] = [
   },
   {
     id: 'rs-then-rea',
-    description: 'random search over lr and batch size on one random cell, then evolution of cells',
+    description: 'random search over lr and batch size on one random cell for 5,000 s, then REA',
     paper: true,
-    defaults: { ...REA_DEFAULTS, firstStageFraction: 0.25 },
+    defaults: { ...REA_DEFAULTS, firstStageSeconds: 5000 },
     ignoresBudget: never,
     create: (context, s) =>
       new TwoStage(context, {
-        ...(s as unknown as typeof REA_DEFAULTS),
+        ...reaSettings(s),
         firstStage: 'random-search',
-        firstStageFraction: s.firstStageFraction as number,
+        firstStageSeconds: s.firstStageSeconds as number,
+        firstStageIterations: null,
         bohb: bohbSettings(BOHB_DEFAULTS),
       }),
   },
   {
     id: 'bohb-then-rea',
-    description: 'BOHB over lr and batch size on one random cell, then evolution of cells',
+    description: 'BOHB over lr and batch size on one random cell for 5,000 s, then REA',
     paper: true,
-    defaults: { ...REA_DEFAULTS, firstStageFraction: 0.25, ...BOHB_DEFAULTS, iterations: null },
+    defaults: {
+      ...REA_DEFAULTS,
+      firstStageSeconds: 5000,
+      firstStageIterations: null,
+      ...BOHB_MODEL_DEFAULTS,
+    },
     ignoresBudget: never,
     create: (context, s) =>
       new TwoStage(context, {
-        ...(s as unknown as typeof REA_DEFAULTS),
-        epochs: 12,
+        ...reaSettings(s),
         firstStage: 'bohb',
-        firstStageFraction: s.firstStageFraction as number,
-        bohb: bohbSettings(s),
+        firstStageSeconds: s.firstStageSeconds as number | null,
+        firstStageIterations: s.firstStageIterations as number | null,
+        bohb: bohbSettings({ ...s, iterations: null }),
       }),
   },
   {
@@ -250,6 +265,7 @@ export function resolveSettings(id: string, overrides: OptimizerSettings = {}): 
     }
     settings[key] = value;
   }
+  checkSettings(id, settings);
   return settings;
 }
 

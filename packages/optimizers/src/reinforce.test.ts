@@ -29,9 +29,9 @@ describe('Reinforce', () => {
     policy.tell(observe(config, 50));
     policy.tell(observe(config, 80));
 
-    // baseline (bias-corrected EMA, momentum 0.9) of rewards 0.5, 0.8
-    const baseline = (0.9 * 0.1 * 0.5 + 0.1 * 0.8) / (0.9 * 0.1 + 0.1);
-    const advantage = 0.8 - baseline;
+    // baseline (bias-corrected EMA, momentum 0.9) of rewards 50, 80 (percent, as the authors)
+    const baseline = (0.9 * 0.1 * 50 + 0.1 * 80) / (0.9 * 0.1 + 0.1);
+    const advantage = 80 - baseline;
     // edge component, uniform p = 1/4: gradient chosen = A(p − 1), others A·p
     const gChosen = advantage * (0.25 - 1);
     // Adam step t = 2 with a zero gradient at t = 1: m = 0.1 g, v = 0.001 g²

@@ -20,8 +20,9 @@ const ADAM_EPSILON = 1e-8;
 
 /**
  * REINFORCE (Williams 1992) with an independent softmax per component (6 edges, lr, batch
- * size), Adam on the logits, and reward = valid accuracy (fraction) minus a bias-corrected
- * exponential moving average of past rewards.
+ * size), Adam on the logits, and reward = valid accuracy (percent, as the authors' script uses
+ * the API's value) minus a bias-corrected exponential moving average of the rewards so far,
+ * the current one included (the baseline is updated before the advantage is taken).
  */
 export class Reinforce implements Optimizer {
   private readonly logits: Float64Array[];
@@ -59,7 +60,7 @@ export class Reinforce implements Optimizer {
 
   /** One policy-gradient step with Adam on −advantage · log π(configuration). */
   tell(observation: Observation): void {
-    const reward = observation.validAccuracyPct / 100;
+    const reward = observation.validAccuracyPct;
     const momentum = this.settings.baselineMomentum;
     this.baselineNumerator = momentum * this.baselineNumerator + (1 - momentum) * reward;
     this.baselineDenominator = momentum * this.baselineDenominator + (1 - momentum);

@@ -12,23 +12,34 @@ import {
 export interface TwoStageSettings extends RegularizedEvolutionSettings {
   /** First stage: random search or BOHB over (lr, batch size) on one random fixed cell. */
   readonly firstStage: 'random-search' | 'bohb';
-  /** Share of the time budget for the first stage, 0..1; the paper's 5,000 of 20,000 s is 0.25. */
-  readonly firstStageFraction: number;
-  /** BOHB's ladder and model for a BOHB first stage. */
+  /**
+   * Simulated seconds after which the first stage starts nothing new, > 0, or null for no time
+   * limit (then `firstStageIterations` ends it); the paper uses 5,000.
+   */
+  readonly firstStageSeconds: number | null;
+  /**
+   * Brackets of a BOHB first stage, integer ≥ 1, or null to run brackets until
+   * `firstStageSeconds`; default null (the authors' script runs 4).
+   */
+  readonly firstStageIterations: number | null;
+  /** BOHB's ladder and model for a BOHB first stage (its `iterations` is ignored). */
   readonly bohb: HyperbandSettings & BohbModelSettings;
 }
 
-type StageOptimizer = Optimizer & { incumbent(): { index: number } | undefined };
-
 /**
- * HPO-then-NAS: the first stage tunes lr and batch size on one random cell for a share of the
- * budget; the second runs regularized evolution over cells with the best lr and batch size found.
+ * HPO-then-NAS: the first stage tunes lr and batch size on one random cell; once its time is
+ * spent (or its iterations are done and their results are in), the second stage runs
+ * regularized evolution over cells with the lr and batch size of the best validation accuracy
+ * the first stage saw at any fidelity (the authors read it from the API's run log).
  */
 export class TwoStage implements Optimizer {
-  private readonly first: StageOptimizer;
+  private readonly first: Optimizer;
   private second: RegularizedEvolution | undefined;
   private readonly routes = new Map<number, { stage: 1 | 2; tag?: number }>();
   private tags = 0;
+  private pendingFirst = 0;
+  private firstExhausted = false;
+  private best: { index: number; validAccuracyPct: number } | undefined;
 
   /** Picks the fixed cell from the context's random source and builds the first stage. */
   constructor(
@@ -40,7 +51,7 @@ export class TwoStage implements Optimizer {
     this.first =
       settings.firstStage === 'bohb'
         ? new HyperbandDriver(
-            { ...settings.bohb, iterations: null },
+            { ...settings.bohb, brackets: 'hyperband', iterations: settings.firstStageIterations },
             new BohbSampler(context.rng.fork(1), space, settings.bohb),
           )
         : new RandomSearch(context.rng.fork(1), settings.epochs, space);
@@ -51,20 +62,28 @@ export class TwoStage implements Optimizer {
     return this.second === undefined ? 1 : 2;
   }
 
-  /** Delegates to the running stage, switching once the first stage's time share is spent. */
+  /** The first stage's best configuration (any fidelity), or undefined before any result. */
+  firstStageBest(): { index: number; validAccuracyPct: number } | undefined {
+    return this.best;
+  }
+
+  /** Delegates to the running stage, switching once the first stage is over. */
   ask(): Proposal | null {
-    const switchAt = this.settings.firstStageFraction * this.context.budgetSeconds;
-    const found = this.first.incumbent();
-    if (this.second === undefined && this.context.now() >= switchAt && found !== undefined) {
-      const space = { free: CELL_COMPONENTS, base: found.index };
+    if (this.second === undefined) {
+      const proposal = this.firstStageOver() ? null : this.first.ask();
+      if (proposal !== null) {
+        this.pendingFirst++;
+        return this.route(1, proposal);
+      }
+      if (this.first instanceof HyperbandDriver && this.pendingFirst === 0) {
+        this.firstExhausted = true;
+      }
+      if (!this.firstStageOver() || this.best === undefined) return null;
+      const space = { free: CELL_COMPONENTS, base: this.best.index };
       this.second = new RegularizedEvolution(this.context.rng.fork(2), this.settings, space);
     }
-    const stage = this.second ?? this.first;
-    const proposal = stage.ask();
-    if (proposal === null) return null;
-    const tag = this.tags++;
-    this.routes.set(tag, { stage: this.stage, tag: proposal.tag });
-    return { ...proposal, tag };
+    const proposal = this.second.ask();
+    return proposal === null ? null : this.route(2, proposal);
   }
 
   /** Routes the result back to the stage that proposed it. */
@@ -73,7 +92,26 @@ export class TwoStage implements Optimizer {
     if (route === undefined) return;
     this.routes.delete(observation.tag!);
     const inner = { ...observation, tag: route.tag };
-    if (route.stage === 1) this.first.tell(inner);
-    else this.second!.tell(inner);
+    if (route.stage === 2) {
+      this.second!.tell(inner);
+      return;
+    }
+
+    this.pendingFirst--;
+    if (this.best === undefined || observation.validAccuracyPct > this.best.validAccuracyPct) {
+      this.best = { index: observation.index, validAccuracyPct: observation.validAccuracyPct };
+    }
+    this.first.tell(inner);
+  }
+
+  private firstStageOver(): boolean {
+    const seconds = this.settings.firstStageSeconds;
+    return this.firstExhausted || (seconds !== null && this.context.now() >= seconds);
+  }
+
+  private route(stage: 1 | 2, proposal: Proposal): Proposal {
+    const tag = this.tags++;
+    this.routes.set(tag, { stage, tag: proposal.tag });
+    return { ...proposal, tag };
   }
 }

@@ -21,6 +21,10 @@ describe('nhb run', () => {
       [['run', 'bohb', '--runs', '0'], /--runs must be an integer ≥ 1/],
       [['run', 'bohb', '--set', 'bohb.colour=1'], /colour/],
       [['run', 'bohb', '--query-seed', 'some'], /--query-seed/],
+      [['run', 'bohb', '--budget-evals', '0'], /--budget-evals must be a number > 0, got '0'/],
+      [['run', 'bohb', '--budget', '5', '--budget-evals', '5'], /not both/],
+      [['run', 'bohb', '--set', 'bohb.eta=1'], /bohb.eta 1 is not valid; allowed: numbers ≥ 2/],
+      [['run', 'bohb', '--data', 'synthetic', '--query-seed', '7'], /--query-seed 7 is not/],
       [['run', 'bohb', '--data', '/nonexistent/bench.parquet'], /--data: cannot read/],
     ];
     for (const [argv, message] of cases) {
@@ -39,8 +43,8 @@ describe('nhb run', () => {
       'synthetic',
       '--runs',
       '4',
-      '--budget',
-      '10x',
+      '--budget-evals',
+      '10',
       '--workers',
       '2',
       '--json',
@@ -48,6 +52,9 @@ describe('nhb run', () => {
     expect(status).toBe(0);
     const summary = JSON.parse(stdout.join(''));
     expect(summary.runs).toBe(4);
+    // 10 × the mean full evaluation: the conversion the table and JSON report
+    expect(summary.budgetSeconds).toBeCloseTo(10 * summary.meanFullEvaluationSeconds, 9);
+    expect(summary.budgetEvaluations).toBeCloseTo(10, 12);
     expect(summary.workers).toBe(2);
     expect(summary.seeds).toEqual([0, 1, 2, 3]);
     const [rea] = summary.optimizers;
@@ -55,5 +62,24 @@ describe('nhb run', () => {
     expect(rea.finalTestAccuracy12.n).toBe(4);
     expect(rea.finalTestAccuracy12.mean).toBeGreaterThan(10);
     expect(rea.finalTestAccuracy12.mean).toBeLessThanOrEqual(summary.optimumShortPct);
+  });
+
+  it("queries one fixed training seed when asked, as the authors' scripts do", async () => {
+    const { status, stdout } = await run(
+      'run',
+      'random-search',
+      '--data',
+      'synthetic',
+      '--runs',
+      '2',
+      '--budget',
+      '2000',
+      '--query-seed',
+      '222',
+    );
+    expect(status).toBe(0);
+    expect(stdout[0]).toMatch(/^budget 2000 s \([0-9.]+ × the mean full evaluation, [0-9.]+ s\)/);
+    expect(stdout[0]).toMatch(/query seed 222$/);
+    expect(stdout[2]).toMatch(/^random-search\s+\d+\.\d\s+\d+\.\d\d ± \d+\.\d\d/);
   });
 });

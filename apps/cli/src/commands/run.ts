@@ -9,6 +9,7 @@ import {
   type ExperimentSummary,
   meanFullEvaluationSeconds,
   type OptimizerSettings,
+  type QuerySeedMode,
   resolveSettings,
   runExperiment,
   runExperimentParallel,
@@ -23,7 +24,8 @@ import { startProgress } from '../progress.js';
 
 /** Flags shared by `nhb run` and `nhb compare`, as commander hands them over. */
 export interface BenchmarkFlags {
-  budget: string;
+  budget?: string;
+  budgetEvals?: string;
   runs: string;
   seed: string;
   workers: string;
@@ -37,12 +39,19 @@ export interface BenchmarkFlags {
   json?: boolean;
 }
 
+/** The paper's budget, simulated seconds of training cost. */
+export const PAPER_BUDGET_SECONDS = 20_000;
+
 /** Adds the shared flags to a command. */
 export function addBenchmarkFlags(command: Command): Command {
   return command
-    .option('--budget <seconds|Nx>', 'simulated seconds, or N× the mean full evaluation', '20000')
+    .option('--budget <seconds>', 'simulated seconds of training cost (default: 20000)')
+    .option(
+      '--budget-evals <n>',
+      'budget as n × the mean cost of a full 12-epoch evaluation (train + valid, over all configurations)',
+    )
     .option('--runs <n>', 'seeded runs per optimizer', '100')
-    .option('--seed <n>', 'seed of the first run (run r uses seed + r)', '0')
+    .option('--seed <n>', 'seed of the first run, integer ≥ 0 (run r uses seed + r)', '0')
     .option('--workers <k>', 'simulated parallel asynchronous workers', '1')
     .option('--threads <n>', 'worker threads (default: cores − 1)')
     .option(
@@ -53,7 +62,7 @@ export function addBenchmarkFlags(command: Command): Command {
     .option('--plot <file.svg|png>', 'anytime curves and final distributions')
     .option(
       '--query-seed <mode>',
-      "'per-run' (official: one training seed per run) or 'mean'",
+      "'per-run' (a training seed drawn per run), 'mean', or one training seed (222: the authors' scripts)",
       'per-run',
     )
     .option(
@@ -81,28 +90,50 @@ export async function openBenchmarkFlag(
   try {
     return { benchmark: await openBenchmark(path), source: { kind: 'path', path } };
   } catch (error) {
-    throw new UsageError(
-      `--data: cannot read a benchmark at '${path}': ${(error as Error).message}`,
-    );
+    const reason = (error as Error).message.split('\n')[0];
+    throw new UsageError(`--data: cannot read a benchmark at '${path}': ${reason}`);
   }
 }
 
-/** A parsed `--budget`: seconds, or a multiple of the mean full evaluation cost. */
+/** A parsed budget: seconds, or a multiple of the mean full evaluation cost. */
 export interface BudgetFlag {
-  /** Seconds (> 0), or the multiple N (> 0) when `multiple` is true. */
+  /** Seconds (> 0), or the multiple n (> 0) when `evaluations` is true. */
   readonly amount: number;
-  /** True for `Nx`: N times the benchmark's mean full 12-epoch evaluation cost. */
-  readonly multiple: boolean;
+  /** True for `--budget-evals n`: n times the benchmark's mean full 12-epoch evaluation cost. */
+  readonly evaluations: boolean;
 }
 
-/** Parses `--budget`: seconds > 0, or `Nx` = N times the benchmark's mean full evaluation cost. */
-export function parseBudget(value: string): BudgetFlag {
-  const multiple = /^([0-9]*\.?[0-9]+(?:e[0-9]+)?)x$/i.exec(value.trim());
-  const amount = Number(multiple ? multiple[1] : value);
-  if (!Number.isFinite(amount) || amount <= 0) {
-    throw new UsageError(`--budget must be seconds > 0 or N× (e.g. 100x), got '${value}'`);
+/**
+ * Parses `--budget <seconds>` or `--budget-evals <n>` (not both; neither: the paper's
+ * 20,000 s). Both must be numbers > 0.
+ */
+export function parseBudget(seconds: string | undefined, evaluations?: string): BudgetFlag {
+  if (seconds !== undefined && evaluations !== undefined) {
+    throw new UsageError('give --budget <seconds> or --budget-evals <n>, not both');
   }
-  return { amount, multiple: multiple !== null };
+  if (evaluations !== undefined) {
+    const amount = Number(evaluations);
+    if (evaluations.trim() === '' || !Number.isFinite(amount) || amount <= 0) {
+      throw new UsageError(`--budget-evals must be a number > 0, got '${evaluations}'`);
+    }
+    return { amount, evaluations: true };
+  }
+  if (seconds === undefined) return { amount: PAPER_BUDGET_SECONDS, evaluations: false };
+  const amount = Number(seconds);
+  if (seconds.trim() === '' || !Number.isFinite(amount) || amount <= 0) {
+    throw new UsageError(`--budget must be seconds > 0, got '${seconds}'`);
+  }
+  return { amount, evaluations: false };
+}
+
+/** Parses `--query-seed`: 'per-run', 'mean' or an integer training seed. */
+export function parseQuerySeed(value: string): QuerySeedMode {
+  if (value === 'per-run' || value === 'mean') return value;
+  const seed = Number(value);
+  if (value.trim() !== '' && Number.isInteger(seed)) return seed;
+  throw new UsageError(
+    `--query-seed must be 'per-run', 'mean' or a training seed of the benchmark, got '${value}'`,
+  );
 }
 
 /** Parses repeated `--set id.key=value` into settings per optimizer id. */
@@ -142,19 +173,23 @@ export async function runBenchmarkFlags(
     flags.threads === undefined
       ? Math.max(1, availableParallelism() - 1)
       : parseIntegerOption('--threads', flags.threads);
-  if (flags.querySeed !== 'per-run' && flags.querySeed !== 'mean') {
-    throw new UsageError(`--query-seed must be 'per-run' or 'mean', got '${flags.querySeed}'`);
-  }
+  const querySeed = parseQuerySeed(flags.querySeed);
   if (flags.incumbent !== 'any-fidelity' && flags.incumbent !== 'highest-fidelity') {
     throw new UsageError(
       `--incumbent must be 'any-fidelity' or 'highest-fidelity', got '${flags.incumbent}'`,
     );
   }
-  const budget = parseBudget(flags.budget);
+  const budget = parseBudget(flags.budget, flags.budgetEvals);
   const settings = parseSettingOverrides(flags.set, ids);
   for (const id of ids) resolveSettings(id, settings[id]);
   const { benchmark, source } = await openBenchmarkFlag(flags.data);
-  const budgetSeconds = budget.multiple
+  if (typeof querySeed === 'number' && !benchmark.seeds.includes(querySeed)) {
+    const allowed = benchmark.seeds.join(', ');
+    throw new UsageError(
+      `--query-seed ${querySeed} is not a training seed of the benchmark (${allowed})`,
+    );
+  }
+  const budgetSeconds = budget.evaluations
     ? budget.amount * meanFullEvaluationSeconds(benchmark)
     : budget.amount;
 
@@ -164,7 +199,7 @@ export async function runBenchmarkFlags(
     runs,
     seed,
     workers,
-    querySeed: flags.querySeed,
+    querySeed,
     incumbent: flags.incumbent,
     settings,
     onRunDone: (done) => progress.update(done),
@@ -197,8 +232,11 @@ export function printFinalTable(
 ): void {
   const longEpochs = String(result.benchmark.protocol.longEpochs ?? 200);
   const shortEpochs = String(result.benchmark.protocol.shortEpochs ?? 12);
+  const fullEvaluation = result.benchmark.meanFullEvaluationSeconds;
+  const inEvaluations = format(summary.budgetSeconds / fullEvaluation, 1);
   io.out(
-    `budget ${format(summary.budgetSeconds, 0)} s, ${result.harness.runs} runs per optimizer ` +
+    `budget ${format(summary.budgetSeconds, 0)} s (${inEvaluations} × the mean full evaluation, ` +
+      `${format(fullEvaluation, 1)} s), ${result.harness.runs} runs per optimizer ` +
       `(seeds ${result.harness.seeds[0]}..${result.harness.seeds.at(-1)}), ` +
       `${result.harness.workers} worker(s), query seed ${result.harness.querySeed}`,
   );
@@ -243,6 +281,8 @@ export function summaryJson(result: ExperimentResult, summary: ExperimentSummary
   });
   return {
     budgetSeconds: summary.budgetSeconds,
+    meanFullEvaluationSeconds: result.benchmark.meanFullEvaluationSeconds,
+    budgetEvaluations: summary.budgetSeconds / result.benchmark.meanFullEvaluationSeconds,
     runs: result.harness.runs,
     seeds: result.harness.seeds,
     workers: result.harness.workers,
