@@ -1,36 +1,35 @@
 import {
   type BenchmarkAnalysis,
+  DISTANT_MIN_STEPS,
   SETTING_COUNT,
   settingAt,
   type TableAnalysis,
 } from '@nashpobench2/dataset';
 import { BATCH_SIZES, LEARNING_RATES } from '@nashpobench2/search-space';
+import {
+  CONFIG,
+  type FigureSpec,
+  facetBy,
+  round,
+  SCHEMA,
+  settingName,
+  tableTag,
+} from './figure-common.js';
+import { bestLrScatter, lrBatchCurves, lrRatioCurves } from './lr-batch-figures.js';
 
-/** A figure of the report: file stem, caption and its Vega-Lite specification. */
-export interface FigureSpec {
-  /** File name without extension, kebab-case, for example `'tau-heatmap-12'`. */
-  name: string;
-  /** One-line caption for the Markdown report. */
-  caption: string;
-  /** Vega-Lite (v6) specification with inline data. */
-  spec: Record<string, unknown>;
-}
+export { type FigureSpec, tableTag } from './figure-common.js';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const CONFIG = { font: 'DejaVu Sans, Arial, sans-serif', view: { stroke: null } };
-
-const settingName = (s: number) => `${settingAt(s).lr} / ${settingAt(s).batchSize}`;
 const SETTING_ORDER = Array.from({ length: SETTING_COUNT }, (_, s) => settingName(s));
 
-function round(value: number, digits = 4): number | null {
-  return Number.isFinite(value) ? Number(value.toFixed(digits)) : null;
-}
-
-/** Short name of a table for legends: `'12 epochs'`, `'200 epochs (measured)'`. */
-export function tableTag(table: TableAnalysis): string {
-  const epochs = table.label.split('-')[0];
-  return `${epochs} epochs${table.selection === 'measured' ? ' (measured)' : ''}`;
-}
+/** Strategies of the gap figure, in reading order (single-stage, two-stage, iterated). */
+const STRATEGY_ORDER = [
+  'hpo-only',
+  'nas-only',
+  'nas-at-best-fixed-setting',
+  'hpo-then-nas',
+  'nas-then-hpo',
+  'alternating',
+];
 
 function tauHeatmap(table: TableAnalysis, name: string): FigureSpec {
   const values: Record<string, unknown>[] = [];
@@ -39,7 +38,7 @@ function tauHeatmap(table: TableAnalysis, name: string): FigureSpec {
       values.push({ a: settingName(p), b: settingName(q), tau: round(tau, 3) });
     });
   });
-  const axis = { labelFontSize: 7, title: 'learning rate / batch size' };
+  const axis = { labelFontSize: 7, title: 'learning rate, batch size' };
   return {
     name,
     caption:
@@ -67,30 +66,54 @@ function tauHeatmap(table: TableAnalysis, name: string): FigureSpec {
   };
 }
 
-function tauByDistance(tables: TableAnalysis[], noiseCeiling: number | null): FigureSpec {
+function tauByDistance(
+  tables: TableAnalysis[],
+  noiseCeiling: number | null,
+  shortEpochs: number,
+): FigureSpec {
   const values = tables.flatMap((table) =>
     table.correlation.byDistance
       .filter((band) => band.pairs > 0)
       .map((band) => ({ table: tableTag(table), steps: band.steps, tau: round(band.meanTau) })),
   );
+  const x = {
+    field: 'steps',
+    type: 'quantitative',
+    title: 'grid steps between settings (lr steps + batch-size steps)',
+    scale: { domain: [1, 12] },
+    axis: { values: Array.from({ length: 12 }, (_, k) => k + 1) },
+  };
   const layers: Record<string, unknown>[] = [
+    {
+      data: { values: [{ steps: DISTANT_MIN_STEPS, label: `distant (≥ ${DISTANT_MIN_STEPS}) →` }] },
+      layer: [
+        { mark: { type: 'rule', color: '#bbb' }, encoding: { x } },
+        {
+          mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, y: 256, color: '#888' },
+          encoding: { x, text: { field: 'label' } },
+        },
+      ],
+    },
     {
       data: { values },
       mark: { type: 'line', point: true },
       encoding: {
-        x: {
-          field: 'steps',
-          type: 'quantitative',
-          title: 'grid steps between settings (lr + batch size)',
-        },
+        x,
         y: { field: 'tau', type: 'quantitative', title: 'mean Kendall τ', scale: { zero: false } },
-        color: { field: 'table', type: 'nominal', title: null },
+        color: {
+          field: 'table',
+          type: 'nominal',
+          title: null,
+          sort: tables.map(tableTag),
+          legend: { labelLimit: 300, orient: 'bottom-left' },
+        },
       },
     },
   ];
   if (noiseCeiling !== null && Number.isFinite(noiseCeiling)) {
+    const label = `seed-to-seed τ, same setting (${shortEpochs} epochs)`;
     layers.push({
-      data: { values: [{ tau: round(noiseCeiling), label: 'seed-to-seed τ (12 epochs)' }] },
+      data: { values: [{ tau: round(noiseCeiling), label }] },
       layer: [
         {
           mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
@@ -105,15 +128,17 @@ function tauByDistance(tables: TableAnalysis[], noiseCeiling: number | null): Fi
   }
   return {
     name: 'tau-by-distance',
-    caption: 'Mean τ between settings as a function of how far apart they are on the grid.',
-    spec: { $schema: SCHEMA, config: CONFIG, width: 420, height: 260, layer: layers },
+    caption: `Mean τ between settings as a function of how far apart they are on the grid (neighbouring: 1 step; distant: ${DISTANT_MIN_STEPS} or more).`,
+    spec: { $schema: SCHEMA, config: CONFIG, width: 440, height: 260, layer: layers },
   };
 }
 
 function bestSettingHistogram(tables: TableAnalysis[]): FigureSpec {
+  const panel = (table: TableAnalysis) =>
+    `${tableTag(table)}, ${table.bestSettings?.all.architectures} architectures`;
   const values = tables.flatMap((table) =>
     (table.bestSettings?.histogram ?? []).map((count, s) => ({
-      table: `${tableTag(table)}, ${table.bestSettings?.all.architectures} architectures`,
+      table: panel(table),
       lr: String(settingAt(s).lr),
       batchSize: String(settingAt(s).batchSize),
       count,
@@ -121,7 +146,13 @@ function bestSettingHistogram(tables: TableAnalysis[]): FigureSpec {
     })),
   );
   const encoding = {
-    x: { field: 'batchSize', type: 'ordinal', sort: BATCH_SIZES.map(String), title: 'batch size' },
+    x: {
+      field: 'batchSize',
+      type: 'ordinal',
+      sort: BATCH_SIZES.map(String),
+      title: 'batch size',
+      axis: { labelAngle: 0 },
+    },
     y: {
       field: 'lr',
       type: 'ordinal',
@@ -132,12 +163,12 @@ function bestSettingHistogram(tables: TableAnalysis[]): FigureSpec {
   return {
     name: 'best-setting-histogram',
     caption:
-      'How many architectures have each setting as their best; the outlined cell is the best fixed setting (highest mean accuracy).',
+      'How many architectures have each setting as their best (empty: none); the outlined cell is the best fixed setting (highest mean accuracy). Architectures that score the same at every setting are left out.',
     spec: {
       $schema: SCHEMA,
       config: CONFIG,
       data: { values },
-      facet: { column: { field: 'table', type: 'nominal', title: null } },
+      facet: { column: facetBy('table', tables.map(panel)) },
       spec: {
         width: 220,
         height: 260,
@@ -147,16 +178,33 @@ function bestSettingHistogram(tables: TableAnalysis[]): FigureSpec {
             mark: 'rect',
             encoding: {
               color: {
+                condition: { test: 'datum.count === 0', value: '#f7f7f7' },
                 field: 'count',
                 type: 'quantitative',
-                scale: { scheme: 'blues' },
+                scale: { scheme: 'blues', domainMin: 0 },
                 title: 'architectures',
               },
               stroke: { condition: { test: 'datum.global', value: 'black' }, value: null },
               strokeWidth: { value: 2 },
             },
           },
-          { mark: { type: 'text', fontSize: 9 }, encoding: { text: { field: 'count' } } },
+          {
+            transform: [
+              { filter: 'datum.count > 0' },
+              {
+                joinaggregate: [{ op: 'max', field: 'count', as: 'most' }],
+                groupby: ['table'],
+              },
+            ],
+            mark: { type: 'text', fontSize: 9 },
+            encoding: {
+              text: { field: 'count' },
+              color: {
+                condition: { test: 'datum.count > 0.6 * datum.most', value: 'white' },
+                value: 'black',
+              },
+            },
+          },
         ],
       },
       resolve: { scale: { color: 'independent' } },
@@ -165,33 +213,57 @@ function bestSettingHistogram(tables: TableAnalysis[]): FigureSpec {
 }
 
 function gapDistributions(tables: TableAnalysis[]): FigureSpec {
-  const values = tables.flatMap((table) =>
-    (table.gap?.strategies ?? []).flatMap((strategy) =>
-      strategy.gaps.map((gap) => ({
+  const values = tables.flatMap((table) => {
+    const gap = table.gap;
+    if (!gap) return [];
+    const fixed = {
+      table: tableTag(table),
+      strategy: 'nas-at-best-fixed-setting',
+      gap: round(gap.gapAtBestFixedSetting),
+    };
+    const starts = gap.strategies.flatMap((strategy) =>
+      strategy.gaps.map((value) => ({
         table: tableTag(table),
         strategy: strategy.name,
-        gap: round(gap),
+        gap: round(value),
       })),
-    ),
-  );
+    );
+    return [...starts, fixed];
+  });
   return {
     name: 'optimization-gap',
     caption:
-      'Joint optimum minus what each sequential strategy reaches, over every starting architecture or setting (percent points; 0 = found the joint optimum).',
+      'Joint optimum minus what each sequential strategy reaches, over every starting architecture (each class once) or setting (percent points; 0 = found the joint optimum); diamonds mark the means; nas-at-best-fixed-setting is a single value.',
     spec: {
       $schema: SCHEMA,
       config: CONFIG,
       data: { values },
-      facet: { row: { field: 'table', type: 'nominal', title: null } },
+      facet: { row: facetBy('table', tables.map(tableTag)) },
       spec: {
         width: 420,
-        height: 150,
-        mark: { type: 'boxplot', extent: 'min-max' },
+        height: 170,
         encoding: {
-          x: { field: 'gap', type: 'quantitative', title: 'gap to the joint optimum (pp)' },
-          y: { field: 'strategy', type: 'nominal', title: null },
-          color: { field: 'strategy', type: 'nominal', legend: null },
+          y: {
+            field: 'strategy',
+            type: 'nominal',
+            title: null,
+            sort: STRATEGY_ORDER,
+            axis: { labelLimit: 300 },
+          },
         },
+        layer: [
+          {
+            mark: { type: 'boxplot', extent: 'min-max', median: { color: 'black' } },
+            encoding: {
+              x: { field: 'gap', type: 'quantitative', title: 'gap to the joint optimum (pp)' },
+              color: { field: 'strategy', type: 'nominal', legend: null, sort: STRATEGY_ORDER },
+            },
+          },
+          {
+            mark: { type: 'point', shape: 'diamond', filled: true, color: 'black', size: 40 },
+            encoding: { x: { aggregate: 'mean', field: 'gap', type: 'quantitative' } },
+          },
+        ],
       },
       resolve: { scale: { x: 'independent' } },
     },
@@ -237,93 +309,6 @@ function proxyDensity(analysis: BenchmarkAnalysis): FigureSpec | null {
   };
 }
 
-function lrBatchCurves(tables: TableAnalysis[]): FigureSpec {
-  const values = tables.flatMap((table) =>
-    (table.lrBatch?.meanGrid ?? []).map((accuracy, s) => ({
-      table: `${tableTag(table)}, top ${table.lrBatch?.architectures.length}`,
-      lr: settingAt(s).lr,
-      batchSize: settingAt(s).batchSize,
-      accuracy: round(accuracy),
-    })),
-  );
-  return {
-    name: 'lr-batch-relation',
-    caption:
-      'Mean accuracy of the top architectures against the learning rate, one line per batch size; under the linear scaling rule the peak moves right by one lr step per doubling of the batch size.',
-    spec: {
-      $schema: SCHEMA,
-      config: CONFIG,
-      data: { values },
-      facet: { column: { field: 'table', type: 'nominal', title: null } },
-      spec: {
-        width: 300,
-        height: 240,
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: {
-            field: 'lr',
-            type: 'quantitative',
-            scale: { type: 'log', base: 2 },
-            title: 'learning rate',
-          },
-          y: {
-            field: 'accuracy',
-            type: 'quantitative',
-            scale: { zero: false },
-            title: 'accuracy (%)',
-          },
-          color: {
-            field: 'batchSize',
-            type: 'ordinal',
-            title: 'batch size',
-            scale: { scheme: 'viridis' },
-          },
-        },
-      },
-      resolve: { scale: { y: 'independent' } },
-    },
-  };
-}
-
-function bestLrScatter(tables: TableAnalysis[]): FigureSpec {
-  const values = tables.flatMap((table) =>
-    (table.lrBatch?.bestLr ?? []).flatMap((row) =>
-      row.map((lr, b) => ({ table: tableTag(table), batchSize: BATCH_SIZES[b], lr })),
-    ),
-  );
-  return {
-    name: 'best-lr-by-batch-size',
-    caption:
-      'Best learning rate of each top architecture at each batch size (point size: architectures); the linear scaling rule predicts a slope of 1 on these log axes.',
-    spec: {
-      $schema: SCHEMA,
-      config: CONFIG,
-      data: { values },
-      facet: { column: { field: 'table', type: 'nominal', title: null } },
-      spec: {
-        width: 240,
-        height: 220,
-        mark: { type: 'circle', opacity: 0.8 },
-        encoding: {
-          x: {
-            field: 'batchSize',
-            type: 'quantitative',
-            scale: { type: 'log', base: 2 },
-            title: 'batch size',
-          },
-          y: {
-            field: 'lr',
-            type: 'quantitative',
-            scale: { type: 'log', base: 2, domain: [LEARNING_RATES[0], LEARNING_RATES.at(-1)] },
-            title: 'best learning rate',
-          },
-          size: { aggregate: 'count', type: 'quantitative', title: 'architectures' },
-        },
-      },
-    },
-  };
-}
-
 /** The report's figures for an analysis: τ heatmaps, τ by distance, histograms, gaps, proxy, lr. */
 export function reportFigures(analysis: BenchmarkAnalysis): FigureSpec[] {
   const tables = [
@@ -332,7 +317,6 @@ export function reportFigures(analysis: BenchmarkAnalysis): FigureSpec[] {
     analysis.long,
     analysis.longMeasured,
   ].filter((table): table is TableAnalysis => table !== null);
-  const withGrid = tables.filter((table) => table.bestSettings !== null);
   const figures: FigureSpec[] = tables.map((table) =>
     tauHeatmap(
       table,
@@ -341,12 +325,17 @@ export function reportFigures(analysis: BenchmarkAnalysis): FigureSpec[] {
         .replace(/-$/, '')}`,
     ),
   );
-  figures.push(tauByDistance(tables, analysis.seedAgreement?.meanTau ?? null));
-  if (withGrid.length > 0) {
-    figures.push(bestSettingHistogram(withGrid), gapDistributions(withGrid));
-    figures.push(lrBatchCurves(withGrid), bestLrScatter(withGrid));
-  }
+  const ceiling = analysis.seedAgreement?.meanTau ?? null;
+  figures.push(tauByDistance(tables, ceiling, analysis.benchmark.shortEpochs));
+  const withBest = tables.filter((table) => table.bestSettings !== null);
+  const withGap = tables.filter((table) => table.gap !== null);
+  const withLr = tables.filter((table) => table.lrBatch !== null);
+  if (withBest.length > 0) figures.push(bestSettingHistogram(withBest));
+  if (withGap.length > 0) figures.push(gapDistributions(withGap));
   const proxy = proxyDensity(analysis);
   if (proxy) figures.push(proxy);
+  if (withLr.length > 0) {
+    figures.push(lrBatchCurves(withLr), lrRatioCurves(withLr), bestLrScatter(withLr));
+  }
   return figures;
 }

@@ -45,6 +45,13 @@ describe('nhb analyze', () => {
     const report = await readFile(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/## Verdicts/);
     expect(report).toMatch(/figures\/tau-by-distance\.svg/);
+    expect(figures).toContain('lr-batch-ratio.svg');
+    // the synthetic builder's data are flagged as such, and both paper findings get a line
+    expect(report).toMatch(/\*\*Synthetic benchmark\.\*\*/);
+    expect(report).toMatch(
+      /1\. \*the best architecture changes with the training hyperparameters\*: \*\*(holds|does not hold)\*\* on 12-epoch valid accuracy/,
+    );
+    expect(report).toMatch(/2\. \*joint optimization beats optimizing one after the other\*: /);
 
     // the JSON holds the same numbers as the library on the same records, read back from Parquet
     const json = JSON.parse(await readFile(join(out, 'analysis.json'), 'utf8'));
@@ -61,6 +68,10 @@ describe('nhb analyze', () => {
     expect(json.long.bestSettings.histogram).toEqual(expected.long!.bestSettings!.histogram);
     expect(json.proxy.kendallTau).toBeCloseTo(expected.proxy!.kendallTau, 5);
     expect(json.claims.map((c: { id: string }) => c.id)).toEqual(expected.claims.map((c) => c.id));
+    expect(json.benchmark.synthetic).toBe(true);
+    const twoStage = (a: typeof expected) =>
+      a.short.gap!.strategies.find((x) => x.name === 'hpo-then-nas')!.summaryByCellCode.mean;
+    expect(json.short.gap.strategies[2].summaryByCellCode.mean).toBeCloseTo(twoStage(expected), 5);
   });
 
   it('rewrites an existing folder in place and prints JSON on request', async () => {

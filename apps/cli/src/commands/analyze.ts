@@ -44,7 +44,8 @@ async function reportFiles(
 /** One screen of key numbers for the terminal. */
 function printSummary(io: CliIO, analysis: BenchmarkAnalysis, out: string): void {
   const b = analysis.benchmark;
-  io.out(`benchmark    ${b.protocol}, ${b.source}`);
+  io.out(`benchmark    ${b.protocol}, ${b.source} (data: ${b.dataSource})`);
+  if (b.synthetic) io.out('             SYNTHETIC: generated numbers, not trained networks');
   for (const table of [analysis.short, analysis.long, analysis.longMeasured]) {
     if (!table) continue;
     const name = `${table.label}${table.selection === 'measured' ? ' (measured only)' : ''}`;
@@ -66,7 +67,7 @@ function printSummary(io: CliIO, analysis: BenchmarkAnalysis, out: string): void
       const g = table.gap;
       const twoStage = g.strategies.find((x) => x.name === 'hpo-then-nas')!;
       io.out(
-        `  joint vs sequential  optimum ${g.joint.accuracy.toFixed(2)} %; HPO then NAS: mean gap ${twoStage.summary.mean.toFixed(2)} pp, reaches it from ${(100 * twoStage.summary.shareZero).toFixed(1)} % of starts`,
+        `  joint vs sequential  optimum ${g.joint.accuracy.toFixed(2)} %; HPO then NAS: mean gap ${twoStage.summary.mean.toFixed(2)} pp (${twoStage.summaryByCellCode.mean.toFixed(2)} pp by cell code), reaches it from ${(100 * twoStage.summary.shareZero).toFixed(1)} % of starts`,
       );
     }
     if (table.lrBatch) {
