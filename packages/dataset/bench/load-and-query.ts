@@ -32,9 +32,15 @@ async function main(): Promise<void> {
     start = performance.now();
     const bench = Benchmark.fromRecords(data.runs, data.long, data.metadata);
     const fromRecordsSeconds = seconds(start);
-    console.log(`runs ${data.runs.length}, long ${data.long.length}; generate ${generateSeconds.toFixed(2)} s, fromRecords ${fromRecordsSeconds.toFixed(2)} s`);
+    console.log(
+      `runs ${data.runs.length}, long ${data.long.length}; generate ${generateSeconds.toFixed(2)} s, fromRecords ${fromRecordsSeconds.toFixed(2)} s`,
+    );
 
-    const codecs = (process.env.NHB_BENCH_CODECS ?? 'SNAPPY,GZIP,UNCOMPRESSED').split(',') as ('SNAPPY' | 'GZIP' | 'UNCOMPRESSED')[];
+    const codecs = (process.env.NHB_BENCH_CODECS ?? 'SNAPPY,GZIP,UNCOMPRESSED').split(',') as (
+      | 'SNAPPY'
+      | 'GZIP'
+      | 'UNCOMPRESSED'
+    )[];
     let opened: Benchmark | undefined;
     for (const codec of codecs) {
       const path = join(folder, `${codec}.parquet`);
@@ -49,7 +55,9 @@ async function main(): Promise<void> {
           opened = await Benchmark.open(path, { columns });
           times.push(seconds(start));
         }
-        console.log(`${codec.padEnd(12)} ${(size / 2 ** 20).toFixed(1)} MiB, write ${writeSeconds.toFixed(2)} s, load (${columns}) median of ${LOAD_REPEATS}: ${median(times).toFixed(3)} s`);
+        console.log(
+          `${codec.padEnd(12)} ${(size / 2 ** 20).toFixed(1)} MiB, write ${writeSeconds.toFixed(2)} s, load (${columns}) median of ${LOAD_REPEATS}: ${median(times).toFixed(3)} s`,
+        );
       }
     }
 
@@ -69,21 +77,33 @@ async function main(): Promise<void> {
       start = performance.now();
       for (let i = 0; i < QUERY_COUNT; i++) {
         const mode = modes[modeOf[i]];
-        sink += target.accuracyAt(indices[i], mode, epochOf[i], seed) + target.costAt(indices[i], mode, epochOf[i], seed);
+        sink +=
+          target.accuracyAt(indices[i], mode, epochOf[i], seed) +
+          target.costAt(indices[i], mode, epochOf[i], seed);
       }
       const rate = QUERY_COUNT / seconds(start);
-      console.log(`fast path accuracyAt+costAt, seed ${seed ?? 'mean'}: ${(rate / 1e6).toFixed(2)} M queries/s (checksum ${sink.toFixed(0)})`);
+      console.log(
+        `fast path accuracyAt+costAt, seed ${seed ?? 'mean'}: ${(rate / 1e6).toFixed(2)} M queries/s (checksum ${sink.toFixed(0)})`,
+      );
     }
 
     const keys = Array.from({ length: OBJECT_QUERY_COUNT }, (_, i) => configAt(indices[i]));
     let sink = 0;
     start = performance.now();
     for (let i = 0; i < OBJECT_QUERY_COUNT; i++) {
-      sink += target.query(keys[i], { mode: modes[modeOf[i]], iepoch: epochOf[i], seed: 555 }).accuracy;
+      sink += target.query(keys[i], {
+        mode: modes[modeOf[i]],
+        iepoch: epochOf[i],
+        seed: 555,
+      }).accuracy;
     }
     const rate = OBJECT_QUERY_COUNT / seconds(start);
-    console.log(`query(key, options) with cell-code strings, seed 555: ${(rate / 1e6).toFixed(2)} M queries/s (checksum ${sink.toFixed(0)})`);
-    console.log(`machine: ${process.platform} ${process.arch}, Node ${process.version}, ${new Date().toISOString()}`);
+    console.log(
+      `query(key, options) with cell-code strings, seed 555: ${(rate / 1e6).toFixed(2)} M queries/s (checksum ${sink.toFixed(0)})`,
+    );
+    console.log(
+      `machine: ${process.platform} ${process.arch}, Node ${process.version}, ${new Date().toISOString()}`,
+    );
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

@@ -45,6 +45,8 @@ export interface BenchmarkTables {
   loss: Float64Array | null;
   /** Per-epoch seconds of the train / valid / test pass. */
   seconds: Float64Array;
+  /** Recorded totals per slot (train, train + valid, test) at slot × 3 + k; NaN where none. */
+  totals: Float64Array;
   /** SLOT_MISSING / SLOT_MEASURED / SLOT_PREDICTED per slot. */
   runState: Uint8Array;
   /** Backend and device of each slot as indices into `labels`, 0 = none. */
@@ -116,6 +118,7 @@ export function createTables(
     cost: nan(values),
     loss: withLoss ? nan(values) : null,
     seconds: nan(values),
+    totals: nan(slots * 3),
     runState: new Uint8Array(slots),
     runBackend: new Uint16Array(slots),
     runDevice: new Uint16Array(slots),
@@ -228,6 +231,10 @@ export function putRun(tables: BenchmarkTables, run: RunRecord): void {
       tables.seconds[base + e] = series[2][m][e];
     }
   }
+  if (run.totalSeconds) {
+    const { train, trainValid, test } = run.totalSeconds;
+    tables.totals.set([train, trainValid, test], slot * 3);
+  }
   tables.runState[slot] = run.measured ? SLOT_MEASURED : SLOT_PREDICTED;
   tables.runBackend[slot] = labelIndex(tables, run.backend);
   tables.runDevice[slot] = labelIndex(tables, run.device);
@@ -240,7 +247,8 @@ export function putRun(tables: BenchmarkTables, run: RunRecord): void {
 /**
  * Fills the cost of one slot: mode train sums train seconds, valid adds valid seconds, test adds
  * test seconds, over the first e epochs, added in the official API's order (all train passes, then
- * all valid passes, then all test passes), so sums match it bit for bit below the last epoch.
+ * all valid passes, then all test passes). At the last epoch, recorded totals replace the sums
+ * when the run has them, as in the official API.
  */
 export function computeCosts(tables: BenchmarkTables, slot: number): void {
   const { epochs, seconds, cost } = tables;
@@ -258,6 +266,13 @@ export function computeCosts(tables: BenchmarkTables, slot: number): void {
     for (let j = 0; j <= e; j++) test += seconds[testBase + j];
     cost[testBase + e] = test;
   }
+  const train12 = tables.totals[slot * 3];
+  const trainValid12 = tables.totals[slot * 3 + 1];
+  const test12 = tables.totals[slot * 3 + 2];
+  if (Number.isNaN(train12) || Number.isNaN(trainValid12) || Number.isNaN(test12)) return;
+  cost[trainBase + epochs - 1] = train12;
+  cost[validBase + epochs - 1] = trainValid12;
+  cost[testBase + epochs - 1] = trainValid12 + test12;
 }
 
 /** Stores one long-training record; throws on a duplicate configuration. */

@@ -281,6 +281,10 @@ export class Benchmark {
           flops: t.flops[row],
           measured: t.runState[slot] === SLOT_MEASURED,
         };
+        const totals = t.totals.subarray(slot * 3, slot * 3 + 3);
+        if (!totals.some(Number.isNaN)) {
+          record.totalSeconds = { train: totals[0], trainValid: totals[1], test: totals[2] };
+        }
         if (t.runBackend[slot]) record.backend = t.labels[t.runBackend[slot]];
         if (t.runDevice[slot]) record.device = t.labels[t.runDevice[slot]];
         yield record;

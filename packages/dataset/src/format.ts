@@ -37,6 +37,13 @@ export const KEY_COLUMNS = [
   ['long_seeds', 'STRING'],
 ] as const;
 
+/** Columns a reader accepts missing (NaN when absent), in file order after KEY_COLUMNS. */
+export const OPTIONAL_COLUMNS = [
+  ['total_train_seconds', 'DOUBLE'],
+  ['total_trainvalid_seconds', 'DOUBLE'],
+  ['total_test_seconds', 'DOUBLE'],
+] as const;
+
 /** Per-epoch quantities stored as one column per epoch. */
 export type SeriesName = 'accuracy' | 'loss' | 'seconds';
 

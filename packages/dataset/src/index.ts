@@ -2,7 +2,25 @@ export * from './analysis/index.js';
 export { Benchmark, type BenchmarkCoverage } from './benchmark.js';
 export { TRAINING_COUNT } from './benchmark-tables.js';
 export { FormatError, MissingDataError } from './errors.js';
+export {
+  convertOfficial,
+  importOfficialPickles,
+  type OfficialImport,
+  type OfficialImportOptions,
+  type OfficialPickles,
+} from './official-import.js';
 export { NO_DEFAULT_MESSAGE, type OpenOptions } from './open-source.js';
+export { ALLOWED_GLOBALS } from './pickle-globals.js';
+export { type ReadPickleOptions, readPickle } from './pickle-reader.js';
+export {
+  NumpyArray,
+  NumpyDtype,
+  PyDict,
+  PyGlobal,
+  PySet,
+  PyTuple,
+  type PyValue,
+} from './pickle-values.js';
 export {
   averageRanks,
   kendallTau,
@@ -32,5 +50,6 @@ export {
   type QueryResult,
   type ResolvedKey,
   type RunRecord,
+  type TotalSeconds,
   type TrainingProtocol,
 } from './types.js';

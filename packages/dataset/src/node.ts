@@ -1,12 +1,17 @@
 /** Node-only entry: files and folders of part files, atomic writes, the embedded default. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Benchmark } from './benchmark.js';
-import { MissingDataError } from './errors.js';
+import { FormatError, MissingDataError } from './errors.js';
+import {
+  importOfficialPickles,
+  type OfficialImport,
+  type OfficialImportOptions,
+} from './official-import.js';
 import {
   installLoaders,
   type LoadedBenchmark,
@@ -132,6 +137,75 @@ export async function loadBenchmarkPath(
 /** Opens a benchmark file or folder of part files (same as `Benchmark.open(path)` in Node). */
 export async function openBenchmark(path: string, options: OpenOptions = {}): Promise<Benchmark> {
   return Benchmark.open(path, options);
+}
+
+/** File names of the authors' published data, as the official API loads them. */
+export const OFFICIAL_FILES = ['bench12.pkl', 'cellinfo.pkl', 'avgaccs200.pkl'] as const;
+
+/**
+ * Converts the authors' three pickles in `folder` (bench12.pkl, cellinfo.pkl, avgaccs200.pkl) into
+ * records of this package's format, reading them with the safe pickle reader (nothing is executed;
+ * globals outside the allow-list are refused). The provenance records each file's size and SHA-256.
+ */
+export async function importOfficial(
+  folder: string,
+  options: OfficialImportOptions = {},
+): Promise<OfficialImport> {
+  const bytes: Record<string, Uint8Array> = {};
+  const files: { name: string; bytes: number; sha256: string }[] = [];
+  for (const name of OFFICIAL_FILES) {
+    const path = join(folder, name);
+    let buffer: Buffer;
+    try {
+      buffer = await readFile(path);
+    } catch {
+      throw new FormatError(
+        `dataset: cannot read '${path}'; the folder must hold ${OFFICIAL_FILES.join(', ')}`,
+      );
+    }
+    bytes[name] = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    files.push({
+      name,
+      bytes: buffer.byteLength,
+      sha256: createHash('sha256').update(buffer).digest('hex'),
+    });
+  }
+  return importOfficialPickles(
+    {
+      bench12: bytes['bench12.pkl'],
+      cellinfo: bytes['cellinfo.pkl'],
+      avgaccs200: bytes['avgaccs200.pkl'],
+    },
+    { ...options, provenance: { files, ...options.provenance } },
+  );
+}
+
+/**
+ * Merges benchmark files or folders of part files into one file, atomically. The parts must share
+ * their protocol and hold no run twice. Returns the merged benchmark.
+ */
+export async function mergeBenchmarks(
+  sources: readonly string[],
+  out: string,
+  options: EncodeOptions = {},
+): Promise<Benchmark> {
+  if (sources.length === 0)
+    throw new FormatError('dataset: nothing to merge; name part files or folders');
+  const parts: BenchmarkPart[] = [];
+  for (const source of sources) {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(source);
+    } catch {
+      throw new MissingDataError(`dataset: no benchmark at '${source}' (no such file or folder)`);
+    }
+    const paths = info.isDirectory() ? await listParts(source) : [source];
+    parts.push(...(await Promise.all(paths.map(readPart))));
+  }
+  const { tables, metadata } = await readBenchmarkParts(parts);
+  const merged = new Benchmark(tables, metadata);
+  await writeBenchmarkFile(out, merged, options);
+  return merged;
 }
 
 /** Path of the embedded default benchmark, or undefined while none is shipped. */

@@ -20,6 +20,7 @@ import {
   KEY_COLUMNS,
   KIND_LONG,
   KIND_RUN,
+  OPTIONAL_COLUMNS,
   protocolFingerprint,
   type SeriesName,
   seriesColumn,
@@ -70,6 +71,7 @@ async function decodePart(part: BenchmarkPart, options: OpenOptions): Promise<De
   const missing = names.filter((name) => !present.has(name));
   if (missing.length > 0)
     throw new FormatError(`dataset: ${part.name} lacks columns ${missing.slice(0, 5).join(', ')}`);
+  for (const [name] of OPTIONAL_COLUMNS) if (present.has(name)) names.push(name);
 
   const rows = Number(footer.num_rows);
   const chunks = new Map<string, ColumnData[]>();
@@ -96,6 +98,8 @@ async function decodePart(part: BenchmarkPart, options: OpenOptions): Promise<De
   const columns = new Map<string, ArrayLike<unknown>>();
   for (const name of names)
     columns.set(name, assemble(chunks.get(name) ?? [], rows, part.name, name));
+  for (const [name] of OPTIONAL_COLUMNS)
+    if (!columns.has(name)) columns.set(name, new Float64Array(rows).fill(Number.NaN));
   return { name: part.name, metadata, rows, columns };
 }
 
@@ -232,6 +236,7 @@ function fillPart(t: BenchmarkTables, part: DecodedPart, trainings: Int32Array):
   const flops = col<Float64Array>('flops');
   const backend = col<string[]>('backend');
   const device = col<string[]>('device');
+  const totals = OPTIONAL_COLUMNS.map(([name]) => col<Float64Array>(name));
 
   for (let i = 0; i < part.rows; i++) {
     const row = t.rowOfTraining[trainings[i]];
@@ -248,6 +253,7 @@ function fillPart(t: BenchmarkTables, part: DecodedPart, trainings: Int32Array):
       t.flops[row] = flops[i];
       t.runBackend[slot] = backend[i] ? labelIndex(t, backend[i]) : 0;
       t.runDevice[slot] = device[i] ? labelIndex(t, device[i]) : 0;
+      for (let k = 0; k < 3; k++) t.totals[slot * 3 + k] = totals[k][i];
       slotOfRow[i] = slot;
     } else if (kind[i] === KIND_LONG) {
       if (t.longState[row] !== SLOT_MISSING)
@@ -275,7 +281,11 @@ function fillPart(t: BenchmarkTables, part: DecodedPart, trainings: Int32Array):
     if (!target || !part.columns.has(seriesColumn('train', series, 1))) continue;
     MODES.forEach((mode, m) => {
       for (let e = 0; e < E; e++) {
-        copies.push({ values: col<Float64Array>(seriesColumn(mode, series, e + 1)), target, offset: m * E + e });
+        copies.push({
+          values: col<Float64Array>(seriesColumn(mode, series, e + 1)),
+          target,
+          offset: m * E + e,
+        });
       }
     });
   }

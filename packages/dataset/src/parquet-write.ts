@@ -9,6 +9,7 @@ import {
   KEY_COLUMNS,
   KIND_LONG,
   KIND_RUN,
+  OPTIONAL_COLUMNS,
   type SeriesName,
   seriesColumn,
 } from './format.js';
@@ -67,6 +68,11 @@ export function encodeBenchmark(bench: Benchmark, options: EncodeOptions = {}): 
     long_test_accuracy_std: doubles(),
     long_seeds: strings(),
   };
+  const totals = {
+    total_train_seconds: doubles(),
+    total_trainvalid_seconds: doubles(),
+    total_test_seconds: doubles(),
+  };
   const series = new Map<string, Float64Array>();
   const sources: [SeriesName, Float64Array][] = [
     ['accuracy', t.accuracy],
@@ -97,6 +103,9 @@ export function encodeBenchmark(bench: Benchmark, options: EncodeOptions = {}): 
     key.flops[i] = t.flops[row];
     key.backend[i] = t.labels[t.runBackend[slot]];
     key.device[i] = t.labels[t.runDevice[slot]];
+    totals.total_train_seconds[i] = t.totals[slot * 3];
+    totals.total_trainvalid_seconds[i] = t.totals[slot * 3 + 1];
+    totals.total_test_seconds[i] = t.totals[slot * 3 + 2];
     for (const [name, values] of sources) {
       MODES.forEach((mode, m) => {
         const base = (slot * 3 + m) * E;
@@ -123,6 +132,9 @@ export function encodeBenchmark(bench: Benchmark, options: EncodeOptions = {}): 
     type,
     nullable: false,
   }));
+  for (const [name, type] of OPTIONAL_COLUMNS) {
+    columnData.push({ name, data: totals[name], type, nullable: false });
+  }
   for (const [name, data] of series) {
     columnData.push({ name, data, type: 'DOUBLE', nullable: false, encoding: 'PLAIN' });
   }

@@ -74,10 +74,26 @@ export interface RunRecord {
   flops: number;
   /** False when the run was completed by the surrogate rather than trained. */
   measured: boolean;
+  /**
+   * Totals over all epochs in seconds, when the source recorded them separately (the official
+   * data does): the cost at the last epoch then uses them, as the official API does (mode train:
+   * `train`; valid: `trainValid`; test: `trainValid + test`). Absent: sums of the per-epoch times.
+   */
+  totalSeconds?: TotalSeconds;
   /** Compute backend that trained it, for example `'tfjs-node-gpu'`; optional. */
   backend?: string;
   /** Device that trained it, for example `'NVIDIA H200'`; optional. */
   device?: string;
+}
+
+/** Recorded totals of one run over all its epochs, seconds. */
+export interface TotalSeconds {
+  /** Training passes. */
+  train: number;
+  /** Training plus valid evaluation passes. */
+  trainValid: number;
+  /** Test evaluation passes. */
+  test: number;
 }
 
 /** Long-training value of one configuration (class, lr, batch size). */
