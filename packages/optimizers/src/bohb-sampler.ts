@@ -50,15 +50,25 @@ export class BohbSampler implements ConfigSampler {
   private readonly models = new Map<number, { good: Density; bad: Density }>();
   private readonly ordinal: boolean[];
   private readonly minPoints: number;
+  /** Hyperparameters of the authors' configuration space: the free components plus fixed ones. */
+  private readonly dimensions: number;
 
-  /** Samples within `space`; lr and batch size are ordinal or categorical per the settings. */
+  /**
+   * Samples within `space`; lr and batch size are ordinal or categorical per the settings.
+   * `constantDimensions` counts single-valued hyperparameters of the modelled space (the
+   * authors' BOHB first stage declares the fixed cell as a one-choice categorical): they add
+   * nothing to the densities' ratio but raise the minimum points and the bandwidth exponent.
+   */
   constructor(
     private readonly rng: Rng,
     private readonly space: Subspace,
     private readonly settings: BohbModelSettings,
+    constantDimensions = 0,
   ) {
     this.ordinal = space.free.map((c) => c >= 6 && settings.hyperparameterKind === 'ordinal');
-    this.minPoints = settings.minPointsInModel ?? space.free.length + 1;
+    this.dimensions = space.free.length + constantDimensions;
+    // HpBandSter raises a smaller min_points_in_model to dimensions + 1
+    this.minPoints = Math.max(settings.minPointsInModel ?? 0, this.dimensions + 1);
   }
 
   /** Budgets (epochs) that currently have a model. */
@@ -123,7 +133,7 @@ export class BohbSampler implements ConfigSampler {
     if (configs.length <= this.minPoints - 1) return;
 
     const n = configs.length;
-    const dims = this.space.free.length;
+    const dims = this.dimensions;
     const nGood = Math.max(this.minPoints, Math.floor((this.settings.topNPercent * n) / 100));
     const nBad = Math.max(
       this.minPoints,
@@ -139,6 +149,7 @@ export class BohbSampler implements ConfigSampler {
   private density(data: number[][]): Density {
     const n = data.length;
     const dims = data[0].length;
+    const kdeDimensions = this.dimensions;
     const bandwidths: number[] = [];
     const levels: number[] = [];
     for (let d = 0; d < dims; d++) {
@@ -148,7 +159,7 @@ export class BohbSampler implements ConfigSampler {
       let squares = 0;
       for (const row of data) squares += (row[d] - average) ** 2;
       // statsmodels normal_reference: 1.06 · std (ddof 0) · n^(−1/(4 + dims))
-      const bandwidth = 1.06 * Math.sqrt(squares / n) * n ** (-1 / (4 + dims));
+      const bandwidth = 1.06 * Math.sqrt(squares / n) * n ** (-1 / (4 + kdeDimensions));
       bandwidths.push(Math.max(bandwidth, this.settings.minBandwidth));
       levels.push(new Set(data.map((row) => row[d])).size);
     }

@@ -95,6 +95,7 @@ export {
   type MeanSe,
   type OptimizerSummary,
   type PointSummary,
+  pairedDifference,
   summarizeExperiment,
 } from './statistics.js';
 export {

@@ -139,11 +139,16 @@ export async function runExperimentParallel(
 }
 
 function spawnWorker(input: WorkerInput): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(
-    fromSource ? './experiment-worker.ts' : './experiment-worker.js',
-    import.meta.url,
-  );
-  // running from TypeScript sources (tests), the worker needs the tsx loader
-  return new Worker(url, { workerData: input, execArgv: fromSource ? ['--import', 'tsx'] : [] });
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./experiment-worker.js', import.meta.url), { workerData: input });
+  }
+  // running from TypeScript sources (tests): register the tsx loader inside the worker first
+  // (`execArgv: ['--import', 'tsx']` is not honoured by worker threads on Node 20)
+  // (the bare specifier resolves from the working directory: the repository, in tests)
+  const loader = 'tsx/esm/api';
+  const entry = new URL('./experiment-worker.ts', import.meta.url).href;
+  const code =
+    `import(${JSON.stringify(loader)}).then(({ register }) => { register(); ` +
+    `return import(${JSON.stringify(entry)}); });`;
+  return new Worker(code, { eval: true, workerData: input });
 }

@@ -57,6 +57,13 @@ export interface OptimizerSummary {
   readonly averageRankShort: number;
   /** Mean rank (1 = best) of the long test accuracy at the budget, over paired seeds. */
   readonly averageRankLong: number;
+  /**
+   * Short test accuracy at the budget minus the reference optimizer's, per paired seed, percent
+   * points (mean ± SE of the differences; 0 ± 0 for the reference itself).
+   */
+  readonly differenceShort: MeanSe;
+  /** The same difference on the long test accuracy, percent points. */
+  readonly differenceLong: MeanSe;
 }
 
 /** Statistics of a whole experiment. */
@@ -65,6 +72,8 @@ export interface ExperimentSummary {
   readonly budgetSeconds: number;
   /** Simulated seconds at which the curves are evaluated, ascending, last = budget. */
   readonly grid: number[];
+  /** Id of the optimizer the paired differences are taken against (random search when run). */
+  readonly reference: string;
   /** One entry per optimizer, in the experiment's order. */
   readonly optimizers: OptimizerSummary[];
 }
@@ -137,13 +146,20 @@ function pointSummary(values: ReturnType<typeof pointValues>): PointSummary {
   };
 }
 
+/** Mean ± SE of `values[r] − reference[r]` over the paired runs where both are finite. */
+export function pairedDifference(values: number[], reference: number[]): MeanSe {
+  const pairs = Math.min(values.length, reference.length);
+  return meanSe(Array.from({ length: pairs }, (_, r) => values[r] - reference[r]));
+}
+
 /** Mean rank per optimizer (1 = highest value) over paired runs; a missing value ranks last. */
 export function averageRankTable(valuesByOptimizer: number[][]): number[] {
   const pairs = Math.min(...valuesByOptimizer.map((values) => values.length));
   const sums = new Array<number>(valuesByOptimizer.length).fill(0);
   for (let r = 0; r < pairs; r++) {
+    // a missing value ranks last; ties among missing values share the last ranks
     const negated = valuesByOptimizer.map((values) =>
-      Number.isFinite(values[r]) ? -values[r] : Number.POSITIVE_INFINITY,
+      Number.isFinite(values[r]) ? -values[r] : Number.MAX_VALUE,
     );
     const ranks = averageRanks(negated);
     ranks.forEach((rank, o) => {
@@ -167,6 +183,11 @@ export function summarizeExperiment(
   );
   const ranksShort = averageRankTable(atBudgetValues.map((v) => v.short));
   const ranksLong = averageRankTable(atBudgetValues.map((v) => v.long));
+  const referenceAt = Math.max(
+    0,
+    result.optimizers.findIndex((o) => o.id === 'random-search'),
+  );
+  const reference = atBudgetValues[referenceAt];
 
   const optimizers = result.optimizers.map((optimizer, o) => {
     const curvePoints = grid.map((seconds) =>
@@ -190,9 +211,12 @@ export function summarizeExperiment(
       endSeconds: meanSe(optimizer.runs.map((run) => run.endSeconds)),
       averageRankShort: ranksShort[o],
       averageRankLong: ranksLong[o],
+      differenceShort: pairedDifference(atBudgetValues[o].short, reference.short),
+      differenceLong: pairedDifference(atBudgetValues[o].long, reference.long),
     };
   });
-  return { budgetSeconds: budget, grid, optimizers };
+  const referenceId = result.optimizers[referenceAt]?.id ?? '';
+  return { budgetSeconds: budget, grid, reference: referenceId, optimizers };
 }
 
 /** Per-run short and long test accuracy at the budget, for distribution plots. */

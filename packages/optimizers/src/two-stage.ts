@@ -52,7 +52,7 @@ export class TwoStage implements Optimizer {
       settings.firstStage === 'bohb'
         ? new HyperbandDriver(
             { ...settings.bohb, brackets: 'hyperband', iterations: settings.firstStageIterations },
-            new BohbSampler(context.rng.fork(1), space, settings.bohb),
+            new BohbSampler(context.rng.fork(1), space, settings.bohb, 1),
           )
         : new RandomSearch(context.rng.fork(1), settings.epochs, space);
   }

@@ -221,8 +221,8 @@ export async function runBenchmarkFlags(
 
 const format = (value: number, digits = 2) =>
   Number.isFinite(value) ? value.toFixed(digits) : '—';
-const withSe = (point: { mean: number; se: number }) =>
-  `${format(point.mean)} ± ${format(point.se)}`;
+const withSe = (point: { mean: number; se: number }, signed = false) =>
+  `${signed && point.mean >= 0 ? '+' : ''}${format(point.mean)} ± ${format(point.se)}`;
 
 /** The final-budget table, one line per optimizer, plus notes for budget-ignoring optimizers. */
 export function printFinalTable(
@@ -247,6 +247,7 @@ export function printFinalTable(
     `test@${longEpochs} (%)`.padStart(16),
     `regret@${shortEpochs}`.padStart(14),
     'rank'.padStart(5),
+    `Δ test@${shortEpochs} vs ${summary.reference}`.padStart(14),
   ];
   io.out(header.join(' '));
   for (const optimizer of summary.optimizers) {
@@ -259,9 +260,17 @@ export function printFinalTable(
         withSe(point.testAccuracyLong).padStart(16),
         withSe(point.regretShort).padStart(14),
         format(optimizer.averageRankShort).padStart(5),
+        (optimizer.id === summary.reference
+          ? '—'
+          : withSe(optimizer.differenceShort, true)
+        ).padStart(14),
       ].join(' '),
     );
   }
+  io.out(
+    'mean ± standard error over runs of the best-valid configuration among evaluations finished ' +
+      `by the budget; Δ: paired per seed against ${summary.reference}`,
+  );
   for (const [o, optimizer] of result.optimizers.entries()) {
     if (!optimizer.ignoresBudget) continue;
     const end = summary.optimizers[o];
@@ -290,6 +299,7 @@ export function summaryJson(result: ExperimentResult, summary: ExperimentSummary
     incumbent: result.harness.incumbent,
     protocol: result.benchmark.protocol,
     optimumShortPct: result.benchmark.optimumShortPct.mean,
+    reference: summary.reference,
     optimumLongPct: Number.isFinite(result.benchmark.optimumLongPct)
       ? result.benchmark.optimumLongPct
       : null,
@@ -304,6 +314,8 @@ export function summaryJson(result: ExperimentResult, summary: ExperimentSummary
       finalValidAccuracy: meanSe(optimizer.atBudget.validAccuracy),
       averageRank12: optimizer.averageRankShort,
       averageRank200: optimizer.averageRankLong,
+      differenceTestAccuracy12: meanSe(optimizer.differenceShort),
+      differenceTestAccuracy200: meanSe(optimizer.differenceLong),
       evaluations: meanSe(optimizer.evaluations),
       endSeconds: meanSe(optimizer.endSeconds),
       ignoresBudget: result.optimizers[o].ignoresBudget,

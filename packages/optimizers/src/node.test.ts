@@ -1,0 +1,90 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeSyntheticBenchmark } from '@nashpobench2/dataset';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runExperiment, runOptimizer } from './experiment.js';
+import {
+  comparisonFigureSpec,
+  parseResults,
+  readResults,
+  resultsToJson,
+  runExperimentParallel,
+  summarizeExperiment,
+  writePlot,
+  writeResults,
+} from './node.js';
+
+const bench = makeSyntheticBenchmark();
+const OPTIONS = { budgetSeconds: 3000, runs: 3, seed: 5 };
+
+describe('harness in Node', () => {
+  let folder = '';
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'nhb-optimizers-'));
+  });
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('gives the same runs on worker threads as in-process', async () => {
+    const ids = ['regularized-evolution', 'bohb'];
+    const inProcess = runExperiment(bench, ids, OPTIONS);
+    const done: number[] = [];
+    const parallel = await runExperimentParallel({ kind: 'synthetic' }, bench, ids, {
+      ...OPTIONS,
+      threads: 2,
+      onRunDone: (count) => done.push(count),
+    });
+    expect(parallel).toEqual(inProcess);
+    expect(done).toEqual([1, 2, 3, 4, 5, 6]);
+  }, 60_000);
+
+  it('records a fixed training seed and uses it for search and score', () => {
+    const run = runOptimizer(bench, 'random-search', 1, { budgetSeconds: 2000, querySeed: 555 });
+    expect(run.trainingSeed).toBe(555);
+    const first = run.trajectory.index[0];
+    expect(run.trajectory.validAccuracyPct[0]).toBe(bench.accuracyAt(first, 'valid', 12, 555));
+    expect(run.trajectory.testAccuracyShortPct[0]).toBe(bench.accuracyAt(first, 'test', 12, 555));
+    expect(() =>
+      runOptimizer(bench, 'random-search', 1, { budgetSeconds: 9, querySeed: 7 }),
+    ).toThrow(
+      /querySeed 7 is not valid; allowed: 'per-run', 'mean' or a training seed of the benchmark: 222, 555, 888/,
+    );
+  });
+
+  it('writes results atomically and reads them back equal, NaN included', async () => {
+    const result = runExperiment(bench, ['random-search'], { ...OPTIONS, runs: 2 });
+    (result.optimizers[0].runs[0].trajectory.testAccuracyLongPct as number[])[0] = Number.NaN;
+    const path = join(folder, 'nested', 'results.json');
+    await writeResults(path, result);
+    expect(await readdir(join(folder, 'nested'))).toEqual(['results.json']);
+    const back = await readResults(path);
+    expect(back).toEqual(result);
+    expect(Number.isNaN(back.optimizers[0].runs[0].trajectory.testAccuracyLongPct[0])).toBe(true);
+    expect(resultsToJson(back)).toBe(await readFile(path, 'utf8'));
+  });
+
+  it('rejects files that are not results, in one line', async () => {
+    expect(() => parseResults('{"kind":"other"}')).toThrow(/without kind/);
+    expect(() => parseResults('nope')).toThrow(/not JSON/);
+    await expect(readResults(join(folder, 'missing.json'))).rejects.toThrow(
+      /results path .* is not valid; allowed: a readable results file/,
+    );
+  });
+
+  it('renders the comparison figure to SVG and PNG', async () => {
+    const result = runExperiment(bench, ['random-search', 'hyperband'], OPTIONS);
+    const spec = comparisonFigureSpec(result, summarizeExperiment(result));
+    const svgPath = join(folder, 'figure.svg');
+    const pngPath = join(folder, 'figure.png');
+    await writePlot(svgPath, spec);
+    await writePlot(pngPath, spec);
+    const svg = await readFile(svgPath, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('hyperband');
+    const png = await readFile(pngPath);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    await expect(writePlot(join(folder, 'figure.pdf'), spec)).rejects.toThrow(/\.svg or \.png/);
+  }, 30_000);
+});
