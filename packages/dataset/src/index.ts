@@ -53,3 +53,8 @@ export {
   type TotalSeconds,
   type TrainingProtocol,
 } from './types.js';
+export {
+  type ValidateOptions,
+  type ValidationReport,
+  validateBenchmarkParts,
+} from './validate.js';

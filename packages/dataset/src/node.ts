@@ -21,6 +21,7 @@ import {
 import { type BenchmarkPart, readBenchmarkParts } from './parquet-read.js';
 import { type EncodeOptions, encodeBenchmark } from './parquet-write.js';
 import type { BenchmarkMetadata, LongRecord, RunRecord } from './types.js';
+import { type ValidateOptions, type ValidationReport, validateBenchmarkParts } from './validate.js';
 
 export * from './index.js';
 export { type BenchmarkPart, readBenchmarkBytes, readBenchmarkParts } from './parquet-read.js';
@@ -206,6 +207,26 @@ export async function mergeBenchmarks(
   const merged = new Benchmark(tables, metadata);
   await writeBenchmarkFile(out, merged, options);
   return merged;
+}
+
+/** Validates a benchmark file or folder of part files (see `validateBenchmarkParts`); never throws for bad data. */
+export async function validateBenchmarkPath(
+  path: string,
+  options: ValidateOptions = {},
+): Promise<ValidationReport> {
+  let paths: string[];
+  try {
+    paths = (await stat(path)).isDirectory() ? await listParts(path) : [path];
+  } catch {
+    return {
+      ok: false,
+      errors: [`no benchmark at '${path}' (no such file or folder)`],
+      warnings: [],
+      parts: 0,
+      rows: 0,
+    };
+  }
+  return validateBenchmarkParts(await Promise.all(paths.map(readPart)), options);
 }
 
 /** Path of the embedded default benchmark, or undefined while none is shipped. */

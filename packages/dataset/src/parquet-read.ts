@@ -37,7 +37,8 @@ export interface BenchmarkPart {
   bytes: ArrayBuffer;
 }
 
-interface DecodedPart {
+/** One part file decoded into columns, before it is merged into tables. */
+export interface DecodedPart {
   name: string;
   metadata: BenchmarkMetadata;
   rows: number;
@@ -56,7 +57,8 @@ function readFooter(part: BenchmarkPart): FileMetaData {
   }
 }
 
-async function decodePart(part: BenchmarkPart, options: OpenOptions): Promise<DecodedPart> {
+/** Decodes one part: footer, metadata, required columns (throws `FormatError` naming the problem). */
+export async function decodePart(part: BenchmarkPart, options: OpenOptions): Promise<DecodedPart> {
   const footer = readFooter(part);
   const metadata = decodeMetadata(footer.key_value_metadata, part.name);
   const E = metadata.protocol.shortEpochs;
