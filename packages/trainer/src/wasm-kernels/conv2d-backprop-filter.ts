@@ -1,0 +1,83 @@
+/**
+ * `Conv2DBackpropFilter` for the WASM backend, which has none. The filter gradient
+ *   dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh·s + kh − pad, ow·s + kw − pad, ci] · dy[n, oh, ow, co]
+ * is itself a forward convolution once batch and channels swap places: the input x transposed
+ * to [ci, h, w, n] (batch ci, channels n), convolved with dy transposed to [oh, ow, n, co] as the
+ * filter, dilated by the stride. That runs in the backend's XNNPACK convolution instead of an
+ * element loop; only the two transposes and a small one on the result are extra.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { release, runWasmKernel, type WasmBackend } from './wasm-backend.js';
+
+interface FilterGradAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: [number, number, number, number];
+}
+
+/** Kernel function of the WASM `Conv2DBackpropFilter` (NHWC, float32). */
+export function conv2dBackpropFilterWasm(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const attrs = args.attrs as unknown as FilterGradAttrs;
+  if (attrs.dataFormat === 'NCHW') {
+    throw new Error('wasm-kernels: Conv2DBackpropFilter supports dataFormat NHWC only, not NCHW');
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const { filterHeight, filterWidth, inHeight, inWidth, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, inChannels, outChannels } = info;
+  const { top, left } = info.padInfo;
+
+  // Rows the dilated dy filter needs below the input so that the output has filterHeight rows;
+  // the forward convolution may have dropped trailing rows (floor), then the result is sliced.
+  const bottom = Math.max(0, filterHeight + strideHeight * (outHeight - 1) - inHeight - top);
+  const right = Math.max(0, filterWidth + strideWidth * (outWidth - 1) - inWidth - left);
+
+  const xT = runWasmKernel(backend, 'Transpose', { x }, { perm: [3, 1, 2, 0] });
+  const dyT = runWasmKernel(backend, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+  const swapped = runWasmKernel(
+    backend,
+    'Conv2D',
+    { x: xT, filter: dyT },
+    {
+      strides: [1, 1],
+      dilations: [strideHeight, strideWidth],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
+  );
+  release(backend, xT, dyT);
+
+  // swapped: [ci, ≥kh, ≥kw, co]; keep the first filterHeight × filterWidth taps.
+  let taps = swapped;
+  if (swapped.shape[1] !== filterHeight || swapped.shape[2] !== filterWidth) {
+    taps = runWasmKernel(
+      backend,
+      'Slice',
+      { x: swapped },
+      { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, outChannels] },
+    );
+    release(backend, swapped);
+  }
+  const dW = runWasmKernel(backend, 'Transpose', { x: taps }, { perm: [1, 2, 0, 3] });
+  release(backend, taps);
+  return dW;
+}
