@@ -50,6 +50,14 @@ describe('nhb compare', () => {
       expect(Object.keys(optimizer.finalTestAccuracy12)).toEqual(['mean', 'se', 'n']);
       expect(optimizer.finalTestAccuracy200.n).toBe(3);
     }
+    // paired differences against random search, the first optimizer of 'paper'
+    expect(summary.reference).toBe('random-search');
+    expect(summary.optimizers[0].differenceTestAccuracy12).toEqual({ mean: 0, se: 0, n: 3 });
+    const [rs, rea] = summary.optimizers;
+    expect(rea.differenceTestAccuracy12.mean).toBeCloseTo(
+      rea.finalTestAccuracy12.mean - rs.finalTestAccuracy12.mean,
+      9,
+    );
     expect(await readFile(plot, 'utf8')).toMatch(/^<svg/);
 
     const saved = JSON.parse(await readFile(out, 'utf8'));
@@ -60,7 +68,8 @@ describe('nhb compare', () => {
     expect(JSON.parse(reloaded.stdout.join(''))).toEqual({ ...summary, out: undefined });
 
     const table = await run('compare', '--from', out, '--plot', join(folder, 'figure.png'));
-    expect(table.stdout[1]).toMatch(/^optimizer\s+evals\s+test@12/);
+    expect(table.stdout[1]).toMatch(/^optimizer\s+evals\s+test@12.*Δ@12 vs random-search$/);
+    expect(table.stdout[2]).toMatch(/^random-search .* —$/);
     expect(table.stdout.some((line) => line.startsWith('note: bohb stops'))).toBe(true);
     const png = await readFile(join(folder, 'figure.png'));
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');

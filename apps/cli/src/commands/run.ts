@@ -247,8 +247,9 @@ export function printFinalTable(
     `test@${longEpochs} (%)`.padStart(16),
     `regret@${shortEpochs}`.padStart(14),
     'rank'.padStart(5),
-    `Δ test@${shortEpochs} vs ${summary.reference}`.padStart(14),
+    `Δ@${shortEpochs} vs ${summary.reference}`,
   ];
+  const differenceWidth = Math.max(14, header[header.length - 1].length);
   io.out(header.join(' '));
   for (const optimizer of summary.optimizers) {
     const point = optimizer.atBudget;
@@ -263,7 +264,7 @@ export function printFinalTable(
         (optimizer.id === summary.reference
           ? '—'
           : withSe(optimizer.differenceShort, true)
-        ).padStart(14),
+        ).padStart(differenceWidth),
       ].join(' '),
     );
   }
