@@ -35,7 +35,19 @@ export function tableTag(table: TableAnalysis): string {
   return `${epochs} epochs${table.selection === 'measured' ? ' (measured)' : ''}`;
 }
 
-/** A facet channel over `field` that keeps the panels in the order of `labels`. */
-export function facetBy(field: string, labels: string[]): Record<string, unknown> {
-  return { field, type: 'nominal', title: null, sort: labels, header: { labelFontSize: 12 } };
+/**
+ * A facet channel over `field` that keeps the panels in the order of `labels`; `above` puts the
+ * labels of a row facet above each panel, unrotated.
+ */
+export function facetBy(field: string, labels: string[], above = false): Record<string, unknown> {
+  const header = above
+    ? {
+        labelFontSize: 13,
+        labelOrient: 'top',
+        labelAngle: 0,
+        labelAnchor: 'start',
+        labelFontWeight: 'bold',
+      }
+    : { labelFontSize: 12 };
+  return { field, type: 'nominal', title: null, sort: labels, header };
 }

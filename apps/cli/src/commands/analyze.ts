@@ -84,6 +84,14 @@ function printSummary(io: CliIO, analysis: BenchmarkAnalysis, out: string): void
       `proxy: ${p.shortLabel} vs ${p.longLabel}: τ ${p.kendallTau.toFixed(3)}, regret of the short best ${p.regret.toFixed(2)} pp`,
     );
   }
+  const protocolGap = analysis.protocolGapMeasured ?? analysis.protocolGap;
+  const protocolTwoStage = protocolGap?.strategies.find((x) => x.name === 'hpo-then-nas');
+  if (protocolGap && protocolTwoStage) {
+    const measured = protocolGap === analysis.protocolGapMeasured ? ' (measured)' : '';
+    io.out(
+      `chosen on ${protocolGap.label}, scored by ${protocolGap.scoreLabel}${measured}: HPO then NAS mean gap ${protocolTwoStage.summary.mean.toFixed(2)} pp, reaches the joint choice from ${(100 * protocolTwoStage.summary.shareZero).toFixed(1)} % of starts`,
+    );
+  }
   io.out('');
   io.out('verdicts');
   for (const c of analysis.claims) {

@@ -207,6 +207,31 @@ describe('analyzeBenchmark on the planted fixture: long table and proxy', () => 
     expect(table.gap!.joint).toEqual({ classId: 0, setting: S7, accuracy: 95 });
   });
 
+  it('scores choices made on 12 epochs by 200-epoch accuracy (the benchmark protocol)', () => {
+    const g = analysis.protocolGap!;
+    expect(g.label).toBe('12-epoch valid accuracy');
+    expect(g.scoreLabel).toBe('200-epoch test accuracy');
+    // the 12-epoch joint choice A at setting 7 scores 95 after long training (C at 40 has 98)
+    expect(g.joint).toEqual({ classId: 0, setting: S7, accuracy: 95 });
+    // NAS at the best fixed setting (40) picks B on 12 epochs: 90 at 200
+    expect(g.nasAtBestFixedSetting).toEqual({ classId: 1, setting: S40, accuracy: 90 });
+    expect(g.gapAtBestFixedSetting).toBe(5);
+    const gaps = Object.fromEntries(g.strategies.map((s) => [s.name, s]));
+    // HPO alone on C picks setting 40 where C scores 98: 3 points above the joint choice
+    expect(gaps['hpo-only'].gaps).toEqual([0, 5, -3]);
+    expect(gaps['hpo-only'].summary.shareZero).toBeCloseTo(2 / 3, 12);
+    expect(gaps['hpo-then-nas'].gaps).toEqual([0, 5, 5]);
+    expect(gaps.alternating.gaps).toEqual([0, 5, 5]);
+    // A and B score short + 10, so NAS alone loses what it lost at 12 epochs: mean 17/4
+    expect(gaps['nas-only'].summary.mean).toBeCloseTo(17 / 4, 12);
+    // NAS then HPO: A (40 settings, then 95) or B (8, then 90)
+    expect(gaps['nas-then-hpo'].summary.mean).toBeCloseTo((8 * 5) / 48, 12);
+    // scored by measured values only, C (predicted) drops out: A and B remain
+    const m = analysis.protocolGapMeasured!;
+    expect(m.architectures).toBe(2);
+    expect(m.strategies.find((s) => s.name === 'hpo-only')!.gaps).toEqual([0, 5]);
+  });
+
   it('rates the 12-epoch proxy', () => {
     const p = analysis.proxy!;
     expect(p.configurations).toBe(144);
@@ -256,11 +281,13 @@ describe('analyzeBenchmark on the planted fixture: long table and proxy', () => 
     ).toEqual([
       true, // 12 epochs: two of three starts miss, mean gap 10/3
       false, // long: two of three starts reach 98
+      true, // chosen on 12 epochs, scored at 200: gaps 0, 5, 5 as at 12 epochs
     ]);
     expect(analysis.claims.filter((c) => c.paperFinding).map((c) => c.id)).toEqual([
       'rankings-disagree',
       'joint-beats-sequential',
       'rankings-disagree',
+      'joint-beats-sequential',
       'joint-beats-sequential',
     ]);
     expect(analysis.benchmark.synthetic).toBe(false);

@@ -78,6 +78,13 @@ export interface BenchmarkAnalysis {
   proxy: ProxyQuality | null;
   /** The same over measured long values only; null when none are predicted or none measured. */
   proxyMeasured: ProxyQuality | null;
+  /**
+   * Joint vs sequential under the benchmark's protocol: every choice made on short valid
+   * accuracy, scored by long test accuracy (every long value); null without long values.
+   */
+  protocolGap: OptimizationGap | null;
+  /** The same scored by measured long values only; null when there is no measured-only table. */
+  protocolGapMeasured: OptimizationGap | null;
   /** Plain verdicts on the paper's claims. */
   claims: ClaimVerdict[];
 }
@@ -166,6 +173,10 @@ export function analyzeTables(
       result.proxy = hasLong ? proxyQuality(all.shortValid, all.long) : null;
       result.proxyMeasured = longMeasuredTable
         ? proxyQuality(all.shortValid, longMeasuredTable)
+        : null;
+      result.protocolGap = hasLong ? optimizationGap(all.shortValid, all.long) : null;
+      result.protocolGapMeasured = longMeasuredTable
+        ? optimizationGap(all.shortValid, longMeasuredTable)
         : null;
     },
   ]);

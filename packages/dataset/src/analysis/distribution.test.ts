@@ -13,6 +13,8 @@ describe('distribution helpers', () => {
     expect(s.shareZero).toBe(0.4);
     expect(quantileSorted([1, 3], 0.5)).toBe(2);
     expect(summarize([]).mean).toBeNaN();
+    // negative gaps (a sequential choice scoring above the joint one) count as reaching it
+    expect(summarize([-1, 0, 1e-12, 2]).shareZero).toBe(0.75);
   });
 
   it('finds the first largest value and the finite mean', () => {

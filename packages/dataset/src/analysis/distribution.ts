@@ -21,7 +21,10 @@ export interface DistributionSummary {
   q95: number;
   /** Largest value. */
   max: number;
-  /** Share 0..1 of values within ACCURACY_EPSILON of 0. */
+  /**
+   * Share 0..1 of values at most ACCURACY_EPSILON: for gaps, the starts that reach (or, scored
+   * on another table, beat) the joint choice.
+   */
   shareZero: number;
 }
 
@@ -41,7 +44,7 @@ export function summarize(values: ArrayLike<number>): DistributionSummary {
   let zeros = 0;
   for (const value of sorted) {
     sum += value;
-    if (Math.abs(value) <= ACCURACY_EPSILON) zeros++;
+    if (value <= ACCURACY_EPSILON) zeros++;
   }
   const n = sorted.length;
   return {
