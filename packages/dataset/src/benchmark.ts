@@ -171,7 +171,8 @@ export class Benchmark {
 
     if (this.isLongEpoch(epoch)) {
       if (iepoch !== undefined) {
-        throw new InvalidArgumentError('dataset', 'iepoch', iepoch, `undefined for epoch ${epoch}`);
+        const allowed = `none at epoch ${epoch} (iepoch applies to the ${this.#epochs}-epoch runs)`;
+        throw new InvalidArgumentError('dataset', 'iepoch', iepoch, allowed);
       }
       const accuracy = row >= 0 ? this.#t.longAccuracy[row] : Number.NaN;
       if (Number.isNaN(accuracy))
