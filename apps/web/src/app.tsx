@@ -82,7 +82,9 @@ export function App() {
   };
 
   useEffect(() => {
-    fetchSiteConfig(document.baseURI).then((config) => open(chooseDataSource(location.search, config)));
+    fetchSiteConfig(document.baseURI).then((config) =>
+      open(chooseDataSource(location.search, config)),
+    );
     const onHash = () => setTab(tabFromHash());
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
@@ -94,7 +96,12 @@ export function App() {
         <h1>NAS-HPO-Bench-II explorer</h1>
         <nav>
           {TABS.map(({ id, title }) => (
-            <a key={id} href={`#${id}`} class={id === tab ? 'active' : ''} data-testid={`tab-${id}`}>
+            <a
+              key={id}
+              href={`#${id}`}
+              class={id === tab ? 'active' : ''}
+              data-testid={`tab-${id}`}
+            >
               {title}
             </a>
           ))}
@@ -108,7 +115,9 @@ export function App() {
             <ProgressLine source={state.source} progress={state.progress} />
           </section>
         ) : null}
-        {state.status === 'failed' ? <LoadError source={state.source} message={state.message} /> : null}
+        {state.status === 'failed' ? (
+          <LoadError source={state.source} message={state.message} />
+        ) : null}
         {state.status === 'ready' ? <Views tab={tab} loaded={state.loaded} /> : null}
       </main>
     </div>

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-/** Debian's chromium; the tests use it and never download a browser. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's chromium (NHB_CHROMIUM overrides); the tests use it and never download a browser. */
+export const CHROMIUM_PATH = process.env.NHB_CHROMIUM || '/usr/bin/chromium';
 
 /** True when the system browser is installed. */
 export const chromiumAvailable = existsSync(CHROMIUM_PATH);
@@ -22,7 +22,10 @@ const FLAGS = [
 ];
 
 /** Starts headless chromium with a fresh profile; `close` removes the profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(): Promise<{
+  context: BrowserContext;
+  close: () => Promise<void>;
+}> {
   const profile = mkdtempSync(join(tmpdir(), 'nhb-web-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,

@@ -24,7 +24,10 @@ export async function serveSite(siteDirectory: string, routes: Record<string, Ex
     const path = (request.url ?? '/').split('?')[0];
     const route = routes[path];
     if (route) {
-      response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': route.bytes.byteLength });
+      response.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': route.bytes.byteLength,
+      });
       const chunks = route.slowChunks ?? 1;
       const size = Math.ceil(route.bytes.byteLength / chunks);
       for (let k = 0; k < chunks; k++) {
@@ -41,7 +44,9 @@ export async function serveSite(siteDirectory: string, routes: Record<string, Ex
     }
     try {
       const body = await readFile(file);
-      response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      response.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      });
       response.end(body);
     } catch {
       response.writeHead(404).end('not found');

@@ -10,13 +10,23 @@ export interface PlotFigureProps {
   readonly testId: string;
   /** Caption under the chart. */
   readonly caption?: string;
+  /** Called with the clicked SVG element (charts offer the same choice through form controls too). */
+  readonly onPick?: (target: EventTarget | null) => void;
 }
 
 /** Mounts an Observable Plot chart and replaces it whenever its inputs change. */
-export function PlotFigure({ render, deps, testId, caption }: PlotFigureProps) {
+export function PlotFigure({ render, deps, testId, caption, onPick }: PlotFigureProps) {
   const host = useRef<HTMLDivElement>(null);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists what the chart reads
+  useEffect(() => {
+    const node = host.current;
+    if (!node || !onPick) return;
+    const listener = (event: MouseEvent) => onPick(event.target);
+    node.addEventListener('click', listener);
+    return () => node.removeEventListener('click', listener);
+  }, [onPick]);
+
+  // The caller lists what the chart reads in `deps`.
   useEffect(() => {
     const node = host.current;
     if (!node) return;
@@ -27,7 +37,7 @@ export function PlotFigure({ render, deps, testId, caption }: PlotFigureProps) {
 
   return (
     <figure class="plot" data-testid={testId}>
-      <div ref={host} />
+      <div ref={host} class={onPick ? 'pickable' : undefined} />
       {caption ? <figcaption>{caption}</figcaption> : null}
     </figure>
   );

@@ -21,7 +21,7 @@ const cache = new WeakMap<Benchmark, ProvenanceFacts>();
 /** Summarises metadata and coverage of a benchmark for the provenance line of every view. */
 export function describeProvenance(benchmark: Benchmark, label: string): ProvenanceFacts {
   const cached = cache.get(benchmark);
-  if (cached && cached.file.startsWith(label)) return cached;
+  if (cached?.file.startsWith(label)) return cached;
   const facts = computeFacts(benchmark, label);
   cache.set(benchmark, facts);
   return facts;

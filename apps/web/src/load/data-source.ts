@@ -31,7 +31,11 @@ export function chooseDataSource(search: string, config: SiteConfig | undefined)
     return { kind: 'url', url: fromQuery.trim(), label: lastSegment(fromQuery.trim()) };
   }
   if (config?.dataUrl) {
-    return { kind: 'url', url: config.dataUrl, label: config.dataName ?? lastSegment(config.dataUrl) };
+    return {
+      kind: 'url',
+      url: config.dataUrl,
+      label: config.dataName ?? lastSegment(config.dataUrl),
+    };
   }
   return { kind: 'none', label: 'no benchmark given' };
 }

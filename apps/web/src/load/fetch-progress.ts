@@ -18,10 +18,14 @@ export async function fetchWithProgress(
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new Error(`web: cannot reach ${url}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `web: cannot reach ${url}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!response.ok) {
-    throw new Error(`web: cannot load ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+    throw new Error(
+      `web: cannot load ${url}: HTTP ${response.status} ${response.statusText}`.trim(),
+    );
   }
 
   const header = response.headers.get('content-length');

@@ -41,15 +41,26 @@ export function incumbentAt(run: RunResult, metric: AnytimeMetric, costSeconds: 
  * (sample std / √n) of the incumbent values of the runs that have one. Points where no run has
  * an incumbent yet are left out.
  */
-export function anytimeCurve(runs: readonly RunResult[], metric: AnytimeMetric, grid: readonly number[]): AnytimePoint[] {
+export function anytimeCurve(
+  runs: readonly RunResult[],
+  metric: AnytimeMetric,
+  grid: readonly number[],
+): AnytimePoint[] {
   const points: AnytimePoint[] = [];
   for (const costSeconds of grid) {
     const values = runs.map((run) => incumbentAt(run, metric, costSeconds)).filter(Number.isFinite);
     if (values.length === 0) continue;
     const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
     const variance =
-      values.length > 1 ? values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1) : 0;
-    points.push({ costSeconds, mean, standardError: Math.sqrt(variance / values.length), runs: values.length });
+      values.length > 1
+        ? values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1)
+        : 0;
+    points.push({
+      costSeconds,
+      mean,
+      standardError: Math.sqrt(variance / values.length),
+      runs: values.length,
+    });
   }
   return points;
 }
@@ -59,7 +70,8 @@ export function raceGrid(runs: readonly RunResult[], budgetSeconds: number): num
   let first = Number.POSITIVE_INFINITY;
   let last = budgetSeconds;
   for (const run of runs) {
-    if (run.trajectory.costSeconds.length > 0) first = Math.min(first, run.trajectory.costSeconds[0]);
+    if (run.trajectory.costSeconds.length > 0)
+      first = Math.min(first, run.trajectory.costSeconds[0]);
     last = Math.max(last, run.totalCostSeconds);
   }
   if (!Number.isFinite(first)) return [];

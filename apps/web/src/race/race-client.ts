@@ -9,7 +9,11 @@ export interface RaceHandle {
 }
 
 /** Starts a race in a new Web Worker; `onReply` receives every message until done or failed. */
-export function startRace(benchmark: Benchmark, plan: RacePlan, onReply: (reply: RaceReply) => void): RaceHandle {
+export function startRace(
+  benchmark: Benchmark,
+  plan: RacePlan,
+  onReply: (reply: RaceReply) => void,
+): RaceHandle {
   const worker = new Worker(new URL('./race.worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (event: MessageEvent<RaceReply>) => {
     onReply(event.data);

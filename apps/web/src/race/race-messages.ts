@@ -24,6 +24,12 @@ export interface RaceRequest {
 
 /** Messages from the race worker: one per finished run, then done (or failed). */
 export type RaceReply =
-  | { readonly type: 'run'; readonly id: string; readonly run: RunResult; readonly done: number; readonly total: number }
+  | {
+      readonly type: 'run';
+      readonly id: string;
+      readonly run: RunResult;
+      readonly done: number;
+      readonly total: number;
+    }
   | { readonly type: 'done'; readonly result: ExperimentResult }
   | { readonly type: 'failed'; readonly message: string };

@@ -30,14 +30,25 @@ self.onmessage = (event: MessageEvent<RaceRequest>) => {
     };
     const results: OptimizerResult[] = plan.ids.map((id) => {
       const settings = resolveSettings(id, plan.settings?.[id]);
-      return { id, settings, ignoresBudget: optimizerDefinition(id).ignoresBudget(settings), runs: [] };
+      return {
+        id,
+        settings,
+        ignoresBudget: optimizerDefinition(id).ignoresBudget(settings),
+        runs: [],
+      };
     });
 
     const total = plan.ids.length * plan.runs;
     let done = 0;
     for (let r = 0; r < plan.runs; r++) {
       for (const result of results) {
-        const run = runOptimizer(benchmark, result.id, plan.firstSeed + r, options, result.settings);
+        const run = runOptimizer(
+          benchmark,
+          result.id,
+          plan.firstSeed + r,
+          options,
+          result.settings,
+        );
         result.runs.push(run);
         done++;
         post({ type: 'run', id: result.id, run, done, total });

@@ -12,7 +12,15 @@ export function CellDag({ cellCode }: { cellCode: string }) {
   return (
     <svg viewBox="0 0 410 215" class="cell-dag" role="img" aria-label={`DAG of cell ${cellCode}`}>
       <defs>
-        <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+        <marker
+          id="arrow"
+          viewBox="0 0 10 10"
+          refX="10"
+          refY="5"
+          markerWidth="6"
+          markerHeight="6"
+          orient="auto-start-reverse"
+        >
           <path d="M 0 0 L 10 5 L 0 10 z" fill="#555" />
         </marker>
       </defs>

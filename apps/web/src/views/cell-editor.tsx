@@ -1,4 +1,10 @@
-import { EDGES, formatCellCode, isCellCode, OPERATION_NAMES, parseCellCode } from '@nashpobench2/search-space';
+import {
+  EDGES,
+  formatCellCode,
+  isCellCode,
+  OPERATION_NAMES,
+  parseCellCode,
+} from '@nashpobench2/search-space';
 import { useEffect, useState } from 'preact/hooks';
 
 /** Props of `CellEditor`. */
@@ -46,7 +52,9 @@ export function CellEditor({ cellCode, onChange }: CellEditorProps) {
               value={String(ops[edge])}
               onChange={(event) => {
                 const next = [...ops];
-                next[edge] = Number((event.currentTarget as HTMLSelectElement).value) as (typeof ops)[number];
+                next[edge] = Number(
+                  (event.currentTarget as HTMLSelectElement).value,
+                ) as (typeof ops)[number];
                 onChange(formatCellCode(next));
               }}
             >

@@ -2,7 +2,9 @@ import type { Benchmark, Mode } from '@nashpobench2/dataset';
 import { BATCH_SIZES, configIndex, LEARNING_RATES } from '@nashpobench2/search-space';
 
 /** Which value a heatmap shows: a short-schedule accuracy of one split, or the long test accuracy. */
-export type GridMetric = { readonly schedule: 'short'; readonly mode: Mode } | { readonly schedule: 'long' };
+export type GridMetric =
+  | { readonly schedule: 'short'; readonly mode: Mode }
+  | { readonly schedule: 'long' };
 
 /** One of the 48 points of the learning-rate × batch-size grid for one cell. */
 export interface GridPoint {
@@ -22,7 +24,12 @@ export interface GridPoint {
  * The 8 × 6 grid of a cell: accuracy after the short schedule's last epoch (seed undefined = mean
  * over seeds) or the long-training test accuracy, with whether each value was measured.
  */
-export function cellGrid(benchmark: Benchmark, cellCode: string, metric: GridMetric, seed?: number): GridPoint[] {
+export function cellGrid(
+  benchmark: Benchmark,
+  cellCode: string,
+  metric: GridMetric,
+  seed?: number,
+): GridPoint[] {
   const points: GridPoint[] = [];
   const lastEpoch = benchmark.protocol.shortEpochs;
   for (const lr of LEARNING_RATES) {
@@ -30,12 +37,26 @@ export function cellGrid(benchmark: Benchmark, cellCode: string, metric: GridMet
       const index = configIndex({ cellCode, lr, batchSize });
       if (metric.schedule === 'long') {
         const accuracyPct = benchmark.longAccuracyAt(index);
-        points.push({ lr, batchSize, index, accuracyPct, measured: benchmark.isLongMeasured(index) });
+        points.push({
+          lr,
+          batchSize,
+          index,
+          accuracyPct,
+          measured: benchmark.isLongMeasured(index),
+        });
         continue;
       }
       const present = benchmark.hasRun(index, seed);
-      const accuracyPct = present ? benchmark.accuracyAt(index, metric.mode, lastEpoch, seed) : Number.NaN;
-      points.push({ lr, batchSize, index, accuracyPct, measured: present && benchmark.isMeasured(index) });
+      const accuracyPct = present
+        ? benchmark.accuracyAt(index, metric.mode, lastEpoch, seed)
+        : Number.NaN;
+      points.push({
+        lr,
+        batchSize,
+        index,
+        accuracyPct,
+        measured: present && benchmark.isMeasured(index),
+      });
     }
   }
   return points;

@@ -1,5 +1,4 @@
 import type { Benchmark, Mode } from '@nashpobench2/dataset';
-import * as Plot from '@observablehq/plot';
 import {
   BATCH_SIZES,
   cellClassOf,
@@ -8,6 +7,7 @@ import {
   type NetworkShape,
   networkCost,
 } from '@nashpobench2/search-space';
+import * as Plot from '@observablehq/plot';
 import { useMemo, useState } from 'preact/hooks';
 import { PlotFigure } from '../components/plot-figure.js';
 import { ProvenanceBar } from '../components/provenance-bar.js';
@@ -43,15 +43,21 @@ export function CellView({ loaded }: { loaded: LoadedBenchmark }) {
     () => cellGrid(benchmark, cellCode, { schedule: 'short', mode }, seed),
     [benchmark, cellCode, mode, seed],
   );
-  const longGrid = useMemo(() => cellGrid(benchmark, cellCode, { schedule: 'long' }), [benchmark, cellCode]);
+  const longGrid = useMemo(
+    () => cellGrid(benchmark, cellCode, { schedule: 'long' }),
+    [benchmark, cellCode],
+  );
   const index = configIndex({ cellCode, ...point });
   const curves = useMemo(() => learningCurves(benchmark, index, seed), [benchmark, index, seed]);
   const { shortEpochs, longEpochs } = benchmark.protocol;
   const seedText = seed === undefined ? 'mean over seeds' : `seed ${seed}`;
-  const pick = (event: MouseEvent) => {
-    const picked = gridPointAt(event.target);
+  const pick = (target: EventTarget | null) => {
+    const picked = gridPointAt(target);
     if (picked) setPoint(picked);
   };
+
+  const selectPoint = (patch: Partial<typeof point>) => setPoint({ ...point, ...patch });
+  const memberCount = cellClass.members.length;
 
   return (
     <section class="view" data-testid="cell-view">
@@ -61,45 +67,82 @@ export function CellView({ loaded }: { loaded: LoadedBenchmark }) {
         showing={`cell ${cellCode}: ${shortEpochs}-epoch ${mode} accuracy (${seedText}) and ${longEpochs}-epoch test accuracy; * = predicted`}
       />
       <div class="row">
-        <div class="panel">
+        <div class="panel cell-panel">
           <h2>Cell</h2>
           <CellEditor cellCode={cellCode} onChange={setCellCode} />
           <CellDag cellCode={cellCode} />
           <dl class="facts" data-testid="cell-facts">
             <dt>Class</dt>
             <dd data-testid="cell-class">
-              {cellClass.id} of 1,011 ({cellClass.members.length} equivalent codes)
+              {cellClass.id} of 1,011 ({memberCount} equivalent code{memberCount === 1 ? '' : 's'})
             </dd>
             <dt>Representative</dt>
             <dd>
-              <button type="button" class="link" onClick={() => setCellCode(cellClass.representative)}>
+              <button
+                type="button"
+                class="link"
+                data-testid="cell-representative"
+                onClick={() => setCellCode(cellClass.representative)}
+              >
                 {cellClass.representative}
               </button>
+              {cellClass.representative === cellCode ? ' (this cell)' : ' (queried for this cell)'}
             </dd>
             <dt>Parameters</dt>
             <dd data-testid="cell-parameters">{formatCount(cost.parameters)}</dd>
             <dt>FLOPs (multiply-adds / image)</dt>
             <dd data-testid="cell-flops">{formatCount(cost.flops)}</dd>
           </dl>
+          {memberCount > 1 ? (
+            <details class="members">
+              <summary>The {memberCount} codes of this class</summary>
+              <p>
+                {cellClass.members.map((member) => (
+                  <button
+                    key={member}
+                    type="button"
+                    class="link code"
+                    onClick={() => setCellCode(member)}
+                  >
+                    {member}
+                  </button>
+                ))}
+              </p>
+            </details>
+          ) : null}
         </div>
         <div class="panel">
           <h2>
             {shortEpochs} epochs{' '}
-            <select data-testid="heatmap-mode" value={mode} onChange={(e) => setMode((e.currentTarget as HTMLSelectElement).value as Mode)}>
+            <select
+              data-testid="heatmap-mode"
+              value={mode}
+              onChange={(e) => setMode((e.currentTarget as HTMLSelectElement).value as Mode)}
+            >
               <option value="valid">valid</option>
               <option value="test">test</option>
               <option value="train">train</option>
             </select>{' '}
-            <SeedSelect seeds={benchmark.seeds} value={seed} onChange={setSeed} testId="heatmap-seed" />
-          </h2>
-          <div onClick={pick} onKeyDown={undefined} role="presentation">
-            <PlotFigure
-              testId="heatmap-short"
-              deps={[shortGrid, point]}
-              render={() => gridHeatmap(shortGrid, { label: `${mode} accuracy (%)`, what: mode, selected: point })}
-              caption="Click a cell to show its learning curves."
+            <SeedSelect
+              seeds={benchmark.seeds}
+              value={seed}
+              onChange={setSeed}
+              testId="heatmap-seed"
             />
-          </div>
+          </h2>
+          <PlotFigure
+            onPick={pick}
+            testId="heatmap-short"
+            deps={[shortGrid, point]}
+            render={() =>
+              gridHeatmap(shortGrid, {
+                label: `${mode} accuracy (%)`,
+                what: mode,
+                selected: point,
+              })
+            }
+            caption="Click a cell to show its learning curves (red outline). * marks predicted values."
+          />
         </div>
         <div class="panel">
           <h2>{longEpochs} epochs, test</h2>
@@ -107,7 +150,7 @@ export function CellView({ loaded }: { loaded: LoadedBenchmark }) {
             testId="heatmap-long"
             deps={[longGrid]}
             render={() => gridHeatmap(longGrid, { label: 'test accuracy (%)', what: 'test' })}
-            caption="Mean over seeds; * marks values predicted by the surrogate, the rest were trained."
+            caption={longCaption(longGrid)}
           />
         </div>
       </div>
@@ -115,7 +158,13 @@ export function CellView({ loaded }: { loaded: LoadedBenchmark }) {
         <div class="panel wide">
           <h2>
             Learning curves at lr{' '}
-            <select data-testid="curve-lr" value={String(point.lr)} onChange={(e) => setPoint({ ...point, lr: Number((e.currentTarget as HTMLSelectElement).value) })}>
+            <select
+              data-testid="curve-lr"
+              value={String(point.lr)}
+              onChange={(e) =>
+                selectPoint({ lr: Number((e.currentTarget as HTMLSelectElement).value) })
+              }
+            >
               {LEARNING_RATES.map((lr) => (
                 <option key={lr} value={String(lr)}>
                   {lr}
@@ -123,17 +172,31 @@ export function CellView({ loaded }: { loaded: LoadedBenchmark }) {
               ))}
             </select>{' '}
             batch{' '}
-            <select data-testid="curve-batch" value={String(point.batchSize)} onChange={(e) => setPoint({ ...point, batchSize: Number((e.currentTarget as HTMLSelectElement).value) })}>
+            <select
+              data-testid="curve-batch"
+              value={String(point.batchSize)}
+              onChange={(e) =>
+                selectPoint({ batchSize: Number((e.currentTarget as HTMLSelectElement).value) })
+              }
+            >
               {BATCH_SIZES.map((size) => (
                 <option key={size} value={String(size)}>
                   {size}
                 </option>
               ))}
             </select>{' '}
-            ({seedText})
+            <SeedSelect
+              seeds={benchmark.seeds}
+              value={seed}
+              onChange={setSeed}
+              testId="curve-seed"
+            />
           </h2>
           {curves.length === 0 ? (
-            <p class="notice">The benchmark holds no run for this configuration{seed === undefined ? '' : ` and seed ${seed}`}.</p>
+            <p class="notice">
+              The benchmark holds no run for this configuration
+              {seed === undefined ? '' : ` and seed ${seed}`}.
+            </p>
           ) : (
             <div class="row">
               <PlotFigure
@@ -141,18 +204,34 @@ export function CellView({ loaded }: { loaded: LoadedBenchmark }) {
                 deps={[curves]}
                 render={() =>
                   Plot.plot({
-                    width: 520,
+                    width: 560,
                     height: 280,
-                    x: { label: 'epoch', domain: [1, shortEpochs] },
+                    x: {
+                      label: 'epoch',
+                      domain: [1, shortEpochs],
+                      ticks: epochTicks(shortEpochs),
+                      tickFormat: 'd',
+                    },
                     y: { label: 'accuracy (%)', grid: true },
                     color: { legend: true, domain: ['train', 'valid', 'test'] },
                     marks: [
-                      Plot.line(curves, { x: 'epoch', y: 'accuracyPct', stroke: 'split', marker: 'dot', tip: true }),
+                      Plot.line(curves, {
+                        x: 'epoch',
+                        y: 'accuracyPct',
+                        stroke: 'split',
+                        marker: 'dot',
+                        tip: true,
+                      }),
                     ],
                   })
                 }
               />
-              <CostTable benchmark={benchmark} index={index} seed={seed} />
+              <CostTable
+                benchmark={benchmark}
+                index={index}
+                seed={seed}
+                measured={benchmark.isMeasured(index)}
+              />
             </div>
           )}
         </div>
@@ -161,7 +240,32 @@ export function CellView({ loaded }: { loaded: LoadedBenchmark }) {
   );
 }
 
-function CostTable({ benchmark, index, seed }: { benchmark: Benchmark; index: number; seed?: number }) {
+/** Integer epoch ticks, at most about ten of them. */
+function epochTicks(epochs: number): number[] {
+  const step = Math.max(1, Math.ceil(epochs / 10));
+  const ticks: number[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch += step) ticks.push(epoch);
+  if (ticks[ticks.length - 1] !== epochs) ticks.push(epochs);
+  return ticks;
+}
+
+function longCaption(grid: readonly { measured: boolean; accuracyPct: number }[]): string {
+  const present = grid.filter((p) => !Number.isNaN(p.accuracyPct));
+  const measured = present.filter((p) => p.measured).length;
+  return (
+    `Mean over seeds. ${measured} of ${present.length} values were trained for this cell; ` +
+    'the rest (* and dashed outline) are predicted by the surrogate.'
+  );
+}
+
+interface CostTableProps {
+  readonly benchmark: Benchmark;
+  readonly index: number;
+  readonly seed?: number;
+  readonly measured: boolean;
+}
+
+function CostTable({ benchmark, index, seed, measured }: CostTableProps) {
   const epochs = benchmark.protocol.shortEpochs;
   const rows: { mode: Mode; passes: string }[] = [
     { mode: 'train', passes: 'train' },
@@ -171,7 +275,9 @@ function CostTable({ benchmark, index, seed }: { benchmark: Benchmark; index: nu
   return (
     <table class="cost" data-testid="cost-table">
       <caption>
-        Simulated cost of {epochs} epochs (official semantics), seconds
+        Training cost of {epochs} epochs charged to a query (official semantics), seconds
+        {seed === undefined ? ', mean over seeds' : `, seed ${seed}`}
+        {measured ? '' : ' (predicted run)'}
       </caption>
       <thead>
         <tr>
@@ -185,7 +291,9 @@ function CostTable({ benchmark, index, seed }: { benchmark: Benchmark; index: nu
           <tr key={mode}>
             <td>{mode}</td>
             <td>{passes}</td>
-            <td class="number">{benchmark.costAt(index, mode, epochs, seed).toFixed(1)}</td>
+            <td class="number" data-testid={`cost-${mode}`}>
+              {benchmark.costAt(index, mode, epochs, seed).toFixed(1)}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -1,5 +1,5 @@
-import * as Plot from '@observablehq/plot';
 import { BATCH_SIZES, LEARNING_RATES } from '@nashpobench2/search-space';
+import * as Plot from '@observablehq/plot';
 import type { GridPoint } from './cell-grid.js';
 
 /** Text of a heatmap cell's tooltip; the browser tests read the value back from it. */
@@ -23,7 +23,10 @@ export interface GridHeatmapOptions {
  * An 8 × 6 heatmap (rows: learning rate, columns: batch size) with the value printed in each
  * cell; predicted values carry an asterisk and a dashed outline so they read apart from measured.
  */
-export function gridHeatmap(points: readonly GridPoint[], options: GridHeatmapOptions): SVGSVGElement | HTMLElement {
+export function gridHeatmap(
+  points: readonly GridPoint[],
+  options: GridHeatmapOptions,
+): SVGSVGElement | HTMLElement {
   const present = points.filter((p) => !Number.isNaN(p.accuracyPct));
   const predicted = present.filter((p) => !p.measured);
   const values = present.map((p) => p.accuracyPct);
@@ -35,12 +38,17 @@ export function gridHeatmap(points: readonly GridPoint[], options: GridHeatmapOp
     (p) => p.lr === options.selected?.lr && p.batchSize === options.selected?.batchSize,
   );
   return Plot.plot({
-    width: 420,
+    width: 390,
     height: 330,
-    marginLeft: 70,
+    marginLeft: 62,
     padding: 0.04,
     x: { type: 'band', domain: [...BATCH_SIZES], label: 'batch size' },
-    y: { type: 'band', domain: [...LEARNING_RATES].reverse(), label: 'learning rate', tickFormat: String },
+    y: {
+      type: 'band',
+      domain: [...LEARNING_RATES].reverse(),
+      label: 'learning rate',
+      tickFormat: String,
+    },
     color: { type: 'linear', scheme: 'viridis', legend: true, label: options.label },
     marks: [
       Plot.cell(points, {
@@ -50,7 +58,13 @@ export function gridHeatmap(points: readonly GridPoint[], options: GridHeatmapOp
         title: (p: GridPoint) => gridPointTitle(p, options.what),
         inset: 0.5,
       }),
-      Plot.cell(predicted, { x: 'batchSize', y: 'lr', stroke: '#fff', strokeDasharray: '3 2', inset: 3 }),
+      Plot.cell(predicted, {
+        x: 'batchSize',
+        y: 'lr',
+        stroke: '#fff',
+        strokeDasharray: '3 2',
+        inset: 3,
+      }),
       Plot.cell(selected, { x: 'batchSize', y: 'lr', stroke: '#e41a1c', strokeWidth: 3 }),
       Plot.text(present, {
         x: 'batchSize',
@@ -65,7 +79,9 @@ export function gridHeatmap(points: readonly GridPoint[], options: GridHeatmapOp
 }
 
 /** The grid point a click on a heatmap cell names, read from the cell's tooltip; undefined elsewhere. */
-export function gridPointAt(target: EventTarget | null): { lr: number; batchSize: number } | undefined {
+export function gridPointAt(
+  target: EventTarget | null,
+): { lr: number; batchSize: number } | undefined {
   if (!(target instanceof Element)) return undefined;
   const title = target.querySelector('title')?.textContent ?? '';
   const match = /^lr ([0-9.e-]+), batch (\d+):/.exec(title);

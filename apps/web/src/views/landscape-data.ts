@@ -6,17 +6,29 @@ import {
   SETTING_COUNT,
   type SettingTable,
   settingAt,
+  type ValueSelection,
 } from '@nashpobench2/dataset';
 import { cellClasses, configIndex } from '@nashpobench2/search-space';
 
-const tablesCache = new WeakMap<Benchmark, BenchmarkSettingTables>();
+const tablesCache = new WeakMap<Benchmark, Map<ValueSelection, BenchmarkSettingTables>>();
 
-/** The dataset package's per-class tables of a benchmark, computed once per benchmark. */
-export function settingTables(benchmark: Benchmark): BenchmarkSettingTables {
-  let tables = tablesCache.get(benchmark);
+/**
+ * The dataset package's per-class tables of a benchmark, computed once per benchmark and
+ * selection ('all' values, or only 'measured' ones with predicted values left out).
+ */
+export function settingTables(
+  benchmark: Benchmark,
+  selection: ValueSelection = 'all',
+): BenchmarkSettingTables {
+  let bySelection = tablesCache.get(benchmark);
+  if (!bySelection) {
+    bySelection = new Map();
+    tablesCache.set(benchmark, bySelection);
+  }
+  let tables = bySelection.get(selection);
   if (!tables) {
-    tables = benchmarkSettingTables(benchmark);
-    tablesCache.set(benchmark, tables);
+    tables = benchmarkSettingTables(benchmark, selection);
+    bySelection.set(selection, tables);
   }
   return tables;
 }
@@ -37,7 +49,8 @@ export function tableEntries(table: SettingTable): TableEntry[] {
   for (let row = 0; row < table.classIds.length; row++) {
     for (let setting = 0; setting < SETTING_COUNT; setting++) {
       const accuracyPct = table.values[row * SETTING_COUNT + setting];
-      if (Number.isFinite(accuracyPct)) entries.push({ classId: table.classIds[row], setting, accuracyPct });
+      if (Number.isFinite(accuracyPct))
+        entries.push({ classId: table.classIds[row], setting, accuracyPct });
     }
   }
   return entries;
@@ -56,15 +69,29 @@ export interface TopConfiguration extends TableEntry {
   readonly longTestAccuracyPct: number;
   /** Whether the short runs were trained rather than predicted. */
   readonly measured: boolean;
+  /** Whether the long-schedule value was trained rather than predicted. */
+  readonly longMeasured: boolean;
 }
 
-/** The `count` best (class, setting) pairs of a table, best first; ties by class id then setting. */
-export function topConfigurations(benchmark: Benchmark, table: SettingTable, count: number): TopConfiguration[] {
+/**
+ * The `count` best (class, setting) pairs of a table, best first; ties by class id then setting.
+ * With `onePerClass`, each architecture appears once, at its best setting.
+ */
+export function topConfigurations(
+  benchmark: Benchmark,
+  table: SettingTable,
+  count: number,
+  onePerClass = false,
+): TopConfiguration[] {
   const sorted = tableEntries(table).sort(
     (a, b) => b.accuracyPct - a.accuracyPct || a.classId - b.classId || a.setting - b.setting,
   );
+  const seen = new Set<number>();
+  const chosen = onePerClass
+    ? sorted.filter((entry) => !seen.has(entry.classId) && seen.add(entry.classId))
+    : sorted;
   const epochs = benchmark.protocol.shortEpochs;
-  return sorted.slice(0, count).map((entry) => {
+  return chosen.slice(0, count).map((entry) => {
     const cellCode = cellClasses()[entry.classId].representative;
     const { lr, batchSize } = settingAt(entry.setting);
     const index = configIndex({ cellCode, lr, batchSize });
@@ -77,6 +104,7 @@ export function topConfigurations(benchmark: Benchmark, table: SettingTable, cou
       testAccuracyPct: present ? benchmark.accuracyAt(index, 'test', epochs) : Number.NaN,
       longTestAccuracyPct: benchmark.longAccuracyAt(index),
       measured: present && benchmark.isMeasured(index),
+      longMeasured: benchmark.isLongMeasured(index),
     };
   });
 }
@@ -95,7 +123,8 @@ export function rankingAgreement(table: SettingTable, a: number, b: number): Ran
   for (let row = 0; row < table.classIds.length; row++) {
     const x = table.values[row * SETTING_COUNT + a];
     const y = table.values[row * SETTING_COUNT + b];
-    if (Number.isFinite(x) && Number.isFinite(y)) points.push({ classId: table.classIds[row], a: x, b: y });
+    if (Number.isFinite(x) && Number.isFinite(y))
+      points.push({ classId: table.classIds[row], a: x, b: y });
   }
   const tau =
     points.length < 3

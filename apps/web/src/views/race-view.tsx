@@ -1,10 +1,11 @@
 import type { ExperimentResult, OptimizerSettings, RunResult } from '@nashpobench2/optimizers';
 import { OPTIMIZERS } from '@nashpobench2/optimizers';
+import { CONFIGURATION_COUNT } from '@nashpobench2/search-space';
 import * as Plot from '@observablehq/plot';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { PlotFigure } from '../components/plot-figure.js';
-import { ProvenanceBar } from '../components/provenance-bar.js';
 import { describeProvenance } from '../components/provenance.js';
+import { ProvenanceBar } from '../components/provenance-bar.js';
 import type { LoadedBenchmark } from '../load/load-benchmark.js';
 import { type AnytimeMetric, anytimeCurve, raceGrid } from '../race/anytime.js';
 import { type RaceHandle, startRace } from '../race/race-client.js';
@@ -22,7 +23,10 @@ const METRICS: readonly { id: AnytimeMetric; label: (short: number, long: number
  * Overrides that make optimizers with a fixed evaluation length (`epochs`, 12 by default) train
  * for the benchmark's own short schedule, which a reduced protocol may set differently.
  */
-export function fullLengthSettings(ids: readonly string[], shortEpochs: number): Record<string, OptimizerSettings> {
+export function fullLengthSettings(
+  ids: readonly string[],
+  shortEpochs: number,
+): Record<string, OptimizerSettings> {
   const settings: Record<string, OptimizerSettings> = {};
   for (const definition of OPTIMIZERS) {
     const epochs = definition.defaults.epochs;
@@ -112,11 +116,22 @@ export function RaceView({ loaded }: { loaded: LoadedBenchmark }) {
   }, [runs, plan, metric]);
 
   const { shortEpochs, longEpochs } = benchmark.protocol;
-  const metricLabel = METRICS.find((m) => m.id === metric)?.label(shortEpochs, longEpochs) ?? metric;
+  const coverage = useMemo(() => benchmark.coverage(), [benchmark]);
+  const complete = coverage.configurations === CONFIGURATION_COUNT;
+  const metricLabel =
+    METRICS.find((m) => m.id === metric)?.label(shortEpochs, longEpochs) ?? metric;
   const download = () => {
     if (!result || !plan) return;
-    const file = { ...result, provenance: { ...describeProvenance(benchmark, loaded.label), metadata: benchmark.metadata }, plan };
-    const text = JSON.stringify(file, (_, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
+    const file = {
+      ...result,
+      provenance: { ...describeProvenance(benchmark, loaded.label), metadata: benchmark.metadata },
+      plan,
+    };
+    const text = JSON.stringify(
+      file,
+      (_, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value),
+      2,
+    );
     const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
     const link = document.createElement('a');
     link.href = url;
@@ -154,15 +169,34 @@ export function RaceView({ loaded }: { loaded: LoadedBenchmark }) {
         <div class="panel settings">
           <label>
             Budget per run (simulated seconds){' '}
-            <input data-testid="race-budget" type="number" min="1" value={budgetText} onInput={(e) => setBudgetText((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              data-testid="race-budget"
+              type="number"
+              min="1"
+              value={budgetText}
+              onInput={(e) => setBudgetText((e.currentTarget as HTMLInputElement).value)}
+            />
           </label>
           <label>
             Seeds per optimizer{' '}
-            <input data-testid="race-runs" type="number" min="1" max="500" value={runsText} onInput={(e) => setRunsText((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              data-testid="race-runs"
+              type="number"
+              min="1"
+              max="500"
+              value={runsText}
+              onInput={(e) => setRunsText((e.currentTarget as HTMLInputElement).value)}
+            />
           </label>
           <label>
             Curve{' '}
-            <select data-testid="race-metric" value={metric} onChange={(e) => setMetric((e.currentTarget as HTMLSelectElement).value as AnytimeMetric)}>
+            <select
+              data-testid="race-metric"
+              value={metric}
+              onChange={(e) =>
+                setMetric((e.currentTarget as HTMLSelectElement).value as AnytimeMetric)
+              }
+            >
               {METRICS.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.label(shortEpochs, longEpochs)}
@@ -171,21 +205,48 @@ export function RaceView({ loaded }: { loaded: LoadedBenchmark }) {
             </select>
           </label>
           <p>
-            <button type="button" data-testid="race-start" onClick={start} disabled={status === 'running'}>
+            <button
+              type="button"
+              data-testid="race-start"
+              onClick={start}
+              disabled={status === 'running' || !complete}
+            >
               Run race
             </button>{' '}
-            <button type="button" data-testid="race-stop" onClick={stop} disabled={status !== 'running'}>
+            <button
+              type="button"
+              data-testid="race-stop"
+              onClick={stop}
+              disabled={status !== 'running'}
+            >
               Stop
             </button>{' '}
             <button type="button" data-testid="race-download" onClick={download} disabled={!result}>
               Download results (JSON)
             </button>
           </p>
-          <p data-testid="race-status" data-status={status} role={status === 'failed' ? 'alert' : undefined}>
+          {complete ? null : (
+            <p class="notice" role="alert" data-testid="race-incomplete">
+              This benchmark has {shortEpochs}-epoch values for{' '}
+              {coverage.configurations.toLocaleString('en-US')} of{' '}
+              {CONFIGURATION_COUNT.toLocaleString('en-US')} configurations. The optimizers search
+              the whole space, so a race needs a complete benchmark (measured or predicted values
+              everywhere).
+            </p>
+          )}
+          <p
+            data-testid="race-status"
+            data-status={status}
+            role={status === 'failed' ? 'alert' : undefined}
+          >
             {status === 'idle' ? 'Not started.' : null}
-            {status === 'running' ? `Running in a Web Worker: ${progress.done} of ${progress.total} runs done…` : null}
+            {status === 'running'
+              ? `Running in a Web Worker: ${progress.done} of ${progress.total} runs done…`
+              : null}
             {status === 'done' ? `Done: ${progress.total} runs.` : null}
-            {status === 'stopped' ? `Stopped after ${progress.done} of ${progress.total} runs.` : null}
+            {status === 'stopped'
+              ? `Stopped after ${progress.done} of ${progress.total} runs.`
+              : null}
             {status === 'failed' ? `The race failed: ${message}` : null}
           </p>
         </div>
@@ -198,20 +259,50 @@ export function RaceView({ loaded }: { loaded: LoadedBenchmark }) {
               deps={[curves]}
               render={() =>
                 Plot.plot({
-                  width: 760,
-                  height: 400,
+                  width: 860,
+                  height: 420,
                   grid: true,
-                  x: { type: 'log', label: 'simulated training cost (s)' },
+                  x: { type: 'log', label: 'simulated training cost (s), log scale' },
                   y: { label: metricLabel },
-                  color: { legend: true },
+                  color: { legend: true, domain: plan?.ids ?? [] },
                   marks: [
-                    Plot.areaY(curves, { x: 'costSeconds', y1: 'low', y2: 'high', fill: 'optimizer', fillOpacity: 0.2, curve: 'step-after' }),
-                    Plot.line(curves, { x: 'costSeconds', y: 'mean', stroke: 'optimizer', curve: 'step-after', tip: true }),
+                    Plot.ruleX([plan?.budgetSeconds ?? 0], {
+                      stroke: '#888',
+                      strokeDasharray: '4 3',
+                    }),
+                    Plot.text([plan?.budgetSeconds ?? 0], {
+                      x: (d: number) => d,
+                      frameAnchor: 'top',
+                      text: () => 'budget',
+                      dx: -4,
+                      textAnchor: 'end',
+                      fill: '#666',
+                    }),
+                    Plot.areaY(curves, {
+                      x: 'costSeconds',
+                      y1: 'low',
+                      y2: 'high',
+                      fill: 'optimizer',
+                      fillOpacity: 0.2,
+                      curve: 'step-after',
+                    }),
+                    Plot.line(curves, {
+                      x: 'costSeconds',
+                      y: 'mean',
+                      stroke: 'optimizer',
+                      curve: 'step-after',
+                      tip: true,
+                    }),
                   ],
                 })
               }
             />
-            <RaceSummary runs={runs} ids={plan?.ids ?? []} />
+            <RaceSummary
+              runs={runs}
+              ids={plan?.ids ?? []}
+              shortEpochs={shortEpochs}
+              longEpochs={longEpochs}
+            />
           </div>
         </div>
       ) : null}
@@ -219,29 +310,72 @@ export function RaceView({ loaded }: { loaded: LoadedBenchmark }) {
   );
 }
 
-function RaceSummary({ runs, ids }: { runs: { id: string; run: RunResult }[]; ids: readonly string[] }) {
+interface RaceSummaryProps {
+  readonly runs: { id: string; run: RunResult }[];
+  readonly ids: readonly string[];
+  readonly shortEpochs: number;
+  readonly longEpochs: number;
+}
+
+/** Mean ± standard error of the finite values; '–' when there are none. */
+function meanAndError(values: readonly number[], digits: number): string {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return '–';
+  const mean = finite.reduce((sum, v) => sum + v, 0) / finite.length;
+  if (finite.length === 1) return mean.toFixed(digits);
+  const variance = finite.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (finite.length - 1);
+  return `${mean.toFixed(digits)} ± ${Math.sqrt(variance / finite.length).toFixed(digits)}`;
+}
+
+function RaceSummary({ runs, ids, shortEpochs, longEpochs }: RaceSummaryProps) {
   return (
     <table data-testid="race-summary">
+      <caption>
+        Final incumbent of each run (best valid accuracy found), mean ± SE over seeds
+      </caption>
       <thead>
         <tr>
           <th>optimizer</th>
           <th>runs</th>
-          <th>final short test (mean %)</th>
-          <th>evaluations (mean)</th>
+          <th>{shortEpochs}-epoch test (%)</th>
+          <th>{longEpochs}-epoch test (%)</th>
+          <th>evaluations</th>
+          <th>cost used (s)</th>
         </tr>
       </thead>
       <tbody>
         {ids.map((id) => {
           const own = runs.filter((r) => r.id === id).map((r) => r.run);
-          const finals = own.map((run) => run.trajectory.testAccuracyShortPct.at(-1) ?? Number.NaN);
-          const meanFinal = finals.reduce((s, v) => s + v, 0) / Math.max(1, finals.length);
-          const meanEvals = own.reduce((s, run) => s + run.evaluations, 0) / Math.max(1, own.length);
+          const last = (series: ArrayLike<number>) =>
+            series.length > 0 ? series[series.length - 1] : Number.NaN;
           return (
             <tr key={id} data-optimizer={id} data-runs={own.length}>
               <td>{id}</td>
               <td class="number">{own.length}</td>
-              <td class="number">{own.length ? meanFinal.toFixed(3) : '–'}</td>
-              <td class="number">{own.length ? meanEvals.toFixed(1) : '–'}</td>
+              <td class="number">
+                {meanAndError(
+                  own.map((run) => last(run.trajectory.testAccuracyShortPct)),
+                  2,
+                )}
+              </td>
+              <td class="number">
+                {meanAndError(
+                  own.map((run) => last(run.trajectory.testAccuracyLongPct)),
+                  2,
+                )}
+              </td>
+              <td class="number">
+                {meanAndError(
+                  own.map((run) => run.evaluations),
+                  1,
+                )}
+              </td>
+              <td class="number">
+                {meanAndError(
+                  own.map((run) => run.totalCostSeconds),
+                  0,
+                )}
+              </td>
             </tr>
           );
         })}
