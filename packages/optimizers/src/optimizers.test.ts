@@ -57,6 +57,8 @@ describe('every optimizer', () => {
       const c = runOptimizer(bench, id, 8, OPTIONS);
       expect(b).toEqual(a);
       expect(c.trajectory.index).not.toEqual(a.trajectory.index);
+      const parallel = { ...OPTIONS, workers: 3 };
+      expect(runOptimizer(bench, id, 7, parallel)).toEqual(runOptimizer(bench, id, 7, parallel));
     });
 
     it(`${id}: the search never reads test or long accuracy`, () => {

@@ -1,6 +1,6 @@
-import { createRng } from '@nashpobench2/search-space';
+import { createRng, type Rng } from '@nashpobench2/search-space';
 import { describe, expect, it } from 'vitest';
-import { neighbourIndices } from './components.js';
+import { encodeComponents, neighbourIndices } from './components.js';
 import type { Observation } from './optimizer.js';
 import { RegularizedEvolution } from './regularized-evolution.js';
 
@@ -44,5 +44,27 @@ describe('RegularizedEvolution', () => {
     for (let k = 0; k < 20; k++) {
       expect(neighbourIndices(2000)).toContain(rea.ask()!.index);
     }
+  });
+
+  it('mutates the best of the drawn sample, not of the population, by hand', () => {
+    // a scripted random source: three initial indices (7, 8, 9), then the tournament draws
+    // members 0, 2, 0; the mutation picks component 6 (lr) and draw 5 of its 7 other values:
+    // lr index 3 → [0, 1, 2, 4, 5, 6, 7][5] = 6
+    const ints = [7, 8, 9, 0, 2, 0, 6, 5];
+    const scripted = { int: () => ints.shift()! } as unknown as Rng;
+    const rea = new RegularizedEvolution(scripted, {
+      populationSize: 3,
+      sampleSize: 3,
+      epochs: 12,
+    });
+    expect([rea.ask()!.index, rea.ask()!.index, rea.ask()!.index]).toEqual([7, 8, 9]);
+    const a = encodeComponents([0, 0, 0, 0, 0, 0, 3, 1]);
+    const b = encodeComponents([1, 1, 1, 1, 1, 1, 1, 1]);
+    const c = encodeComponents([2, 3, 2, 3, 2, 3, 3, 4]);
+    rea.tell(observe(a, 10));
+    rea.tell(observe(b, 99)); // best of the population, never drawn
+    rea.tell(observe(c, 20));
+    expect(rea.ask()!.index).toBe(encodeComponents([2, 3, 2, 3, 2, 3, 6, 4]));
+    expect(ints).toEqual([]);
   });
 });
