@@ -327,11 +327,26 @@ function proxyDensity(analysis: BenchmarkAnalysis): FigureSpec | null {
       data: { values },
       mark: 'rect',
       encoding: {
-        x: { field: 's0', type: 'quantitative', title: proxy.shortLabel, scale: { zero: false } },
+        x: {
+          field: 's0',
+          type: 'quantitative',
+          title: `${proxy.shortLabel} (%)`,
+          scale: { zero: false },
+        },
         x2: { field: 's1' },
-        y: { field: 'l0', type: 'quantitative', title: proxy.longLabel, scale: { zero: false } },
+        y: {
+          field: 'l0',
+          type: 'quantitative',
+          title: `${proxy.longLabel} (%)`,
+          scale: { zero: false },
+        },
         y2: { field: 'l1' },
-        color: { field: 'count', type: 'quantitative', scale: { type: 'log', scheme: 'viridis' } },
+        color: {
+          field: 'count',
+          type: 'quantitative',
+          title: 'configurations',
+          scale: { type: 'log', scheme: 'viridis' },
+        },
       },
     },
   };

@@ -167,7 +167,7 @@ export function reportMarkdown(analysis: BenchmarkAnalysis, files: ReportFiles):
   push('');
   if (analysis.seedAgreement) {
     push(
-      `Noise ceiling: two seeds at the same setting rank the architectures with mean τ ${num(analysis.seedAgreement.meanTau)} (${b.shortEpochs} epochs), so settings that agree less than that disagree beyond training noise.`,
+      `Noise ceiling: two seeds at the same setting rank the architectures with mean τ ${num(analysis.seedAgreement.meanTau)} (${b.shortEpochs} epochs), so settings that agree less than that disagree beyond training noise. One configuration's ${b.shortEpochs}-epoch valid accuracy varies between seeds with a standard deviation of ${pp(analysis.seedAgreement.meanSeedStd)} on average; the joint vs sequential verdicts require a mean gap above it.`,
       '',
     );
   }

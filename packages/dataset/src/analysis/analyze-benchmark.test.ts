@@ -165,6 +165,8 @@ describe('analyzeBenchmark on the planted fixture: 12-epoch table', () => {
     // seeds shift every value by the same amount, so their rankings agree exactly
     expect(analysis.seedAgreement!.meanTau).toBe(1);
     expect(analysis.seedAgreement!.seeds).toEqual([222, 555, 888]);
+    // shifts −0.25, 0, +0.25: sample std √((0.0625 + 0 + 0.0625) / 2) = 0.25 everywhere
+    expect(analysis.seedAgreement!.meanSeedStd).toBeCloseTo(0.25, 12);
   });
 });
 

@@ -20,6 +20,9 @@ describe('seedAgreement', () => {
     expect(agreement.perSetting[0]).toBeCloseTo(1 / 3, 12);
     expect(agreement.perSetting[1]).toBe(1);
     expect(agreement.meanTau).toBeCloseTo((1 / 3 + 47) / 48, 12);
+    // seeds differ only at setting 0, by 1 for classes 1 and 2: std of (2, 3) is √0.5; the
+    // mean over 144 configurations is 2 √0.5 / 144
+    expect(agreement.meanSeedStd).toBeCloseTo((2 * Math.sqrt(0.5)) / 144, 12);
   });
 
   it('matches classes by id, not by row', () => {

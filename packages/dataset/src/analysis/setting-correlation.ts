@@ -1,3 +1,4 @@
+import { sampleStd } from '../rank-statistics.js';
 import { finiteMean } from './distribution.js';
 import { kendallTauFast } from './kendall-fast.js';
 import { rowCount, SETTING_COUNT, type SettingTable, settingAt } from './setting-table.js';
@@ -162,6 +163,11 @@ export interface SeedAgreement {
   perSetting: number[];
   /** Mean over the settings. */
   meanTau: number;
+  /**
+   * Run-to-run noise: the sample standard deviation over seeds of one configuration's value,
+   * averaged over the configurations with at least two seeds, percent points.
+   */
+  meanSeedStd: number;
 }
 
 /**
@@ -174,6 +180,7 @@ export function seedAgreement(bySeed: SettingTable[], seeds: number[]): SeedAgre
     (a, b) => a - b,
   );
   const perSetting: number[] = [];
+  const stds: number[] = [];
   for (let setting = 0; setting < SETTING_COUNT; setting++) {
     const columns = bySeed.map((table) => alignedColumn(table, classIds, setting));
     const taus: number[] = [];
@@ -181,8 +188,12 @@ export function seedAgreement(bySeed: SettingTable[], seeds: number[]): SeedAgre
       for (let t = s + 1; t < columns.length; t++) taus.push(pairedTau(columns[s], columns[t]).tau);
     }
     perSetting.push(finiteMean(taus));
+    for (let k = 0; k < classIds.length; k++) {
+      const values = columns.map((column) => column[k]).filter(Number.isFinite);
+      if (values.length >= 2) stds.push(sampleStd(values));
+    }
   }
-  return { seeds, perSetting, meanTau: finiteMean(perSetting) };
+  return { seeds, perSetting, meanTau: finiteMean(perSetting), meanSeedStd: finiteMean(stds) };
 }
 
 /** Column `setting` of `table` laid out in the order of `classIds` (NaN for classes it lacks). */
