@@ -7,7 +7,7 @@ import {
   type TableAnalysis,
   type TableOptimum,
 } from '@nashpobench2/dataset';
-import { cellClasses } from '@nashpobench2/search-space';
+import { BATCH_SIZES, cellClasses, LEARNING_RATES } from '@nashpobench2/search-space';
 import { type FigureSpec, tableTag } from './figures.js';
 
 /** What the report links to: figure stems rendered next to it, with or without PNG copies. */
@@ -62,6 +62,26 @@ function proxyRow(label: string, p: ProxyQuality): string {
     pp(p.topKRegret),
     pct(p.shortBestLongRankShare),
   ]);
+}
+
+/** The best architecture class under each setting, as an lr × batch-size table. */
+function bestArchitectureGrid(table: TableAnalysis): string[] {
+  const best = table.correlation.bestClassBySetting;
+  const lines = [
+    `Best architecture class under each setting (${tableName(table)}; ${table.correlation.distinctBestArchitectures} different):`,
+    '',
+    row(['lr \\ batch size', ...BATCH_SIZES.map(String)]),
+    row(['---', ...BATCH_SIZES.map(() => '---:')]),
+  ];
+  LEARNING_RATES.forEach((lr, lrIndex) => {
+    const cells = BATCH_SIZES.map((_, b) => {
+      const id = best[lrIndex * BATCH_SIZES.length + b];
+      return id < 0 ? '–' : String(id);
+    });
+    lines.push(row([String(lr), ...cells]));
+  });
+  lines.push('');
+  return lines;
 }
 
 /** The paper's two findings in plain words, one line per table they were judged on. */
@@ -175,6 +195,7 @@ export function reportMarkdown(analysis: BenchmarkAnalysis, files: ReportFiles):
   push(
     `Linear-scaling check on rankings (${tableTag(analysis.short)}): settings where lr and batch size both double agree with τ ${num(ratio.sameRatioMeanTau)}, settings where one doubles and the other halves with τ ${num(ratio.oppositeRatioMeanTau)}.`,
     '',
+    ...bestArchitectureGrid(analysis.short),
     ...figureLines(files, (name) => name.startsWith('tau-')),
   );
 
