@@ -261,6 +261,13 @@ describe('analyzeBenchmark on the planted fixture: long table and proxy', () => 
       ),
     );
     expect(p.meanWithinSettingTau).toBeCloseTo(within.reduce((x, y) => x + y, 0) / 48, 12);
+    // By hand: B > C at 12 epochs and C > B at 200 everywhere (one discordant pair). A first at
+    // both (13 settings) or last at both (4): τ 1/3; A first then second (27) or second then
+    // last (4): −1/3 → (17 − 31) / (3 · 48) = −7/72
+    expect(p.meanWithinSettingTau).toBeCloseTo(-7 / 72, 12);
+    // scipy.stats.kendalltau and spearmanr on the same 144 pairs
+    expect(p.kendallTau).toBeCloseTo(0.31164918535735153, 12);
+    expect(p.spearmanRho).toBeCloseTo(0.22540206014897177, 12);
 
     // short 68 (C) ..85, long 80 (B) ..98 in 40 bins: A@7 (85, 95) alone in short bin 39,
     // long bin ⌊15/18 · 40⌋ = 33
