@@ -11,12 +11,14 @@ import {
   fitLongSurrogate,
   fitShortSurrogate,
   type LongFit,
+  predictedCurveModel,
   type ShortFit,
 } from './long-surrogate.js';
 import type { PipelineOptions, TargetReport } from './pipeline.js';
 import { type LongRecord, type ProtocolLike, protocolShape, type RunRecord } from './records.js';
 import { CURVE_FIELDS, configurationKey, curveInputOf } from './run-summary.js';
 import { perSeedValue, seedDeviate } from './seed-noise.js';
+import type { Surrogate } from './surrogate.js';
 
 /** Options of `completeBenchmark`. */
 export interface CompletionOptions extends PipelineOptions {
@@ -142,7 +144,16 @@ export function completeBenchmark(
   });
 
   const completedRuns = completeRuns(slots, runList, curveMean, short, protocol);
-  const completedLong = completeLong(slots, longList, curveMean, longFit, epochs, width, options);
+  const completedLong = completeLong(
+    slots,
+    longList,
+    curveMean,
+    shortMeasured,
+    longFit,
+    epochs,
+    width,
+    options,
+  );
   const reports = [
     short.report,
     longFit.withCurve?.report,
@@ -222,6 +233,7 @@ function completeLong(
   slots: Slot[],
   measured: LongRecord[],
   curveMean: Float64Array,
+  shortMeasured: Uint8Array,
   longFit: LongFit,
   epochs: number,
   width: number,
@@ -231,34 +243,19 @@ function completeLong(
   for (const record of measured)
     if (record.measured)
       known.set(configurationKey(record.classId, record.lr, record.batchSize), record);
-  const model = longFit.withCurve?.surrogate ?? longFit.architectureOnly.surrogate;
-  const schema = model.featureSchema;
+  // Measured curve: the curve model as calibrated on measured curves. Predicted curve: the
+  // cascade-calibrated curve model or the architecture-only model (see predictedCurveModel).
+  const forPredictedCurve = predictedCurveModel(longFit).surrogate;
+  const modelOf = (ordinal: number) =>
+    shortMeasured[ordinal] && longFit.withCurve ? longFit.withCurve.surrogate : forPredictedCurve;
   const todo = slots
     .map((slot, ordinal) => ({ slot, ordinal }))
     .filter(({ slot }) => !known.has(slot.key));
   const predicted = new Map<number, { mean: number; std: number }>();
   const chunk = 4096;
-  for (let start = 0; start < todo.length; start += chunk) {
-    const part = todo.slice(start, start + chunk);
-    const rows = part.map(({ slot, ordinal }) => {
-      const curve = curveInputOf(
-        curveMean.subarray(ordinal * width, (ordinal + 1) * width),
-        epochs,
-      );
-      return extractFeatures(schema, {
-        ...slot,
-        curve,
-      });
-    });
-    const prediction = model.predict(rows);
-    part.forEach(({ ordinal }, k) => {
-      predicted.set(ordinal, { mean: prediction.mean[k][0], std: prediction.std[k][0] });
-    });
-    options.onProgress?.({
-      stage: 'completing long values',
-      done: start + part.length,
-      total: todo.length,
-    });
+  for (const model of new Set(todo.map(({ ordinal }) => modelOf(ordinal)))) {
+    const mine = todo.filter(({ ordinal }) => modelOf(ordinal) === model);
+    predictLongChunks(model, mine, curveMean, epochs, width, chunk, predicted, options);
   }
   return slots.map((slot, ordinal) => {
     const record = known.get(slot.key);
@@ -274,4 +271,36 @@ function completeLong(
       measured: false,
     };
   });
+}
+
+function predictLongChunks(
+  model: Surrogate,
+  todo: { slot: Slot; ordinal: number }[],
+  curveMean: Float64Array,
+  epochs: number,
+  width: number,
+  chunk: number,
+  predicted: Map<number, { mean: number; std: number }>,
+  options: CompletionOptions,
+): void {
+  const schema = model.featureSchema;
+  for (let start = 0; start < todo.length; start += chunk) {
+    const part = todo.slice(start, start + chunk);
+    const rows = part.map(({ slot, ordinal }) => {
+      const curve = curveInputOf(
+        curveMean.subarray(ordinal * width, (ordinal + 1) * width),
+        epochs,
+      );
+      return extractFeatures(schema, { ...slot, curve });
+    });
+    const prediction = model.predict(rows);
+    part.forEach(({ ordinal }, k) => {
+      predicted.set(ordinal, { mean: prediction.mean[k][0], std: prediction.std[k][0] });
+    });
+    options.onProgress?.({
+      stage: 'completing long values',
+      done: start + part.length,
+      total: todo.length,
+    });
+  }
 }

@@ -1,4 +1,14 @@
 export {
+  BENCHMARK_SURROGATE_FORMAT,
+  BENCHMARK_SURROGATE_VERSION,
+  BenchmarkSurrogate,
+  type BenchmarkSurrogateFile,
+  type ConfigurationPrediction,
+  type ConfigurationQuery,
+  type CurvePrediction,
+  type SurrogateProvenance,
+} from './benchmark-surrogate.js';
+export {
   type CompletedBenchmark,
   type CompletionOptions,
   completeBenchmark,
@@ -29,6 +39,7 @@ export {
   LONG_TARGET,
   type LongFit,
   type LongOptions,
+  predictedCurveModel,
   type ShortFit,
 } from './long-surrogate.js';
 export {

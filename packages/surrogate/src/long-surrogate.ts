@@ -19,7 +19,7 @@ import {
   summarizeRuns,
 } from './run-summary.js';
 import { fitSeedNoise, fitSeedNoiseFromSpread } from './seed-noise.js';
-import { fitSurrogate, MODEL_KINDS } from './surrogate.js';
+import { fitSurrogate, MODEL_KINDS, type ModelKind, type Surrogate } from './surrogate.js';
 import { accuracyTarget } from './target-spec.js';
 
 /** Name of the long-training output. */
@@ -71,6 +71,26 @@ export interface LongFit {
   readonly architectureOnly: FittedTarget;
   /** Held-out table of the cascade (short curve predicted by a short model fitted without the held-out classes). */
   readonly cascade?: TargetReport;
+  /**
+   * The curve model recalibrated for predicted curves: `withCurve`'s model with the std scale
+   * of its cascade errors. Used for configurations whose short curve is itself predicted.
+   */
+  readonly withPredictedCurve?: Surrogate;
+}
+
+/** Which long model serves a configuration whose curve is predicted, and why. */
+export function predictedCurveModel(fit: LongFit): { surrogate: Surrogate; source: string } {
+  const cascadeTau = fit.cascade?.models.find((m) => m.model === fit.withCurve?.report.chosen)
+    ?.headline.kendallTau;
+  const plainReport = fit.architectureOnly.report;
+  const plainTau = plainReport.models.find((m) => m.model === plainReport.chosen)?.headline
+    .kendallTau;
+  // The cascade is preferred when its held-out ranking is at least as good as the
+  // architecture-only model's; both tables are grouped by architecture class.
+  if (fit.withPredictedCurve && cascadeTau !== undefined && !(cascadeTau < (plainTau ?? -2))) {
+    return { surrogate: fit.withPredictedCurve, source: 'cascade' };
+  }
+  return { surrogate: fit.architectureOnly.surrogate, source: 'architecture' };
 }
 
 function longRows(long: Iterable<LongRecord>): LongRecord[] {
@@ -155,15 +175,17 @@ export function fitLongSurrogate(
   const withCurve = { ...fitted, surrogate: fitted.surrogate.with({ seedNoise }) };
   if (!options.short) return { withCurve, architectureOnly };
 
-  const cascade = cascadeReport(curveRows, curveInputs, options);
-  return { withCurve, architectureOnly, cascade };
+  const { report: cascade, stdScales } = cascadeReport(curveRows, curveInputs, options);
+  const scale = stdScales.get(withCurve.report.chosen);
+  const withPredictedCurve = scale ? withCurve.surrogate.with({ stdScale: scale }) : undefined;
+  return { withCurve, architectureOnly, cascade, withPredictedCurve };
 }
 
 function cascadeReport(
   rows: LongRecord[],
   inputs: Parameters<typeof fitWithValidation>[0],
   options: LongOptions,
-): TargetReport {
+): { report: TargetReport; stdScales: Map<ModelKind, number[]> } {
   const short = options.short as ShortFit;
   const epochs = inputs.featureSchema.curveEpochs;
   const shortSchema =
@@ -221,7 +243,7 @@ function cascadeReport(
     const seconds = (performance.now() - started) / 1000;
     return evaluateOutOfFold(model, inputs, folds, mean, std, seconds);
   });
-  return reportOf(
+  const report = reportOf(
     {
       target: 'long (cascade: short curve predicted)',
       description: `as 'with measured short curve', but each held-out curve predicted by a ${shortKind} short model fitted without the held-out classes`,
@@ -237,4 +259,5 @@ function cascadeReport(
     },
     options.model ?? 'auto',
   );
+  return { report, stdScales: new Map(evaluations.map((e) => [e.model, e.stdScale])) };
 }

@@ -135,12 +135,15 @@ export function trainEnsemble(
   const layers = sizes.length - 1;
   const w: Variable[] = [];
   const b: Variable[] = [];
+  // Created inside tidy so the initial values (not the variables) are disposed at once.
   for (let l = 0; l < layers; l++) {
-    w.push(tf.variable(tf.tensor3d(state.weights[l], [M, sizes[l], sizes[l + 1]])));
-    b.push(tf.variable(tf.tensor3d(state.biases[l], [M, 1, sizes[l + 1]])));
+    w.push(tf.tidy(() => tf.variable(tf.tensor3d(state.weights[l], [M, sizes[l], sizes[l + 1]]))));
+    b.push(tf.tidy(() => tf.variable(tf.tensor3d(state.biases[l], [M, 1, sizes[l + 1]]))));
   }
   const params = [...w, ...b];
-  const moments = params.map((v) => [tf.variable(tf.zerosLike(v)), tf.variable(tf.zerosLike(v))]);
+  const moments = params.map((v) =>
+    tf.tidy(() => [tf.variable(tf.zerosLike(v)), tf.variable(tf.zerosLike(v))]),
+  );
 
   const orders = Array.from({ length: M }, (_, m) => ({
     rng: createRng(o.seed).fork(7919 + m),

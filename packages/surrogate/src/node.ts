@@ -1,3 +1,11 @@
 /** Node-only entry: reading and writing model files on disk. */
 export * from './index.js';
-export { loadSurrogateFile, saveSurrogateFile } from './model-file-node.js';
+export {
+  defaultSurrogatePath,
+  loadBenchmarkSurrogate,
+  loadSurrogateFile,
+  SURROGATE_DATA_DIRECTORY,
+  SURROGATE_FILE_NAME,
+  saveBenchmarkSurrogate,
+  saveSurrogateFile,
+} from './model-file-node.js';

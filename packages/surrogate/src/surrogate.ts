@@ -30,6 +30,8 @@ export interface TargetProjection {
   readonly axes: number[][];
   /** Variance per output (standardised units) the dropped components leave unexplained. */
   readonly residualVariance: number[];
+  /** Standard deviation of each component's scores; the regressor sees scores divided by it. */
+  readonly componentScale: number[];
 }
 
 /** Everything a fitted surrogate consists of; what the model file stores. */
@@ -119,12 +121,18 @@ function fitProjection(
     for (let j = 0; j < q; j++)
       residualVariance[j] += (row[j] - reconstructed[j]) ** 2 / rows.length;
   }
-  return { axes: chosen, residualVariance };
+  // Components are rescaled to unit variance: the leading one can carry most of the outputs'
+  // total variance, a scale the regressors (ensemble initialisation, ridge penalty) do not expect.
+  const componentScale = chosen.map((_, k) => Math.sqrt(Math.max(variances[k], 1e-12)));
+  return { axes: chosen, residualVariance, componentScale };
 }
 
 function project(projection: TargetProjection, rows: Float64Array[]): Float64Array[] {
   return rows.map((row) =>
-    Float64Array.from(projection.axes, (axis) => axis.reduce((s, a, j) => s + a * row[j], 0)),
+    Float64Array.from(
+      projection.axes,
+      (axis, k) => axis.reduce((s, a, j) => s + a * row[j], 0) / projection.componentScale[k],
+    ),
   );
 }
 
@@ -259,8 +267,9 @@ export class Surrogate {
           mu = 0;
           variance = projection.residualVariance[j];
           projection.axes.forEach((axis, k) => {
-            mu += m[k] * axis[j];
-            variance += v[k] * axis[j] * axis[j];
+            const scale = projection.componentScale[k];
+            mu += m[k] * scale * axis[j];
+            variance += v[k] * scale * scale * axis[j] * axis[j];
           });
         }
         const sigma = Math.sqrt(Math.max(0, variance)) * outputScaler.std[j] * stdScale[j];

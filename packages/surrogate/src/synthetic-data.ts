@@ -1,3 +1,4 @@
+import type { TrainingProtocol } from '@nashpobench2/dataset';
 import {
   BATCH_SIZES,
   CELL_CLASS_COUNT,
@@ -8,15 +9,18 @@ import {
   networkCost,
   parseCellCode,
 } from '@nashpobench2/search-space';
-import { type LongRecord, type ProtocolLike, protocolShape, type RunRecord } from './records.js';
+import { type LongRecord, protocolShape, type RunRecord } from './records.js';
 
 /** A small protocol for synthetic data: 12 short epochs, 3 seeds, the paper's network shape. */
-export const SYNTHETIC_PROTOCOL: ProtocolLike = {
+export const SYNTHETIC_PROTOCOL: TrainingProtocol = {
   name: 'synthetic',
   version: 1,
   shortEpochs: 12,
   longEpochs: 200,
   imageSize: 32,
+  trainImages: 0,
+  validImages: 0,
+  testImages: 0,
   stemChannels: 16,
   cellsPerStage: 5,
   seeds: [222, 555, 888],
@@ -37,7 +41,7 @@ export interface SyntheticDataOptions {
   /** Seed of the design and the noise, integer; default 0. */
   readonly seed?: number;
   /** Protocol written into the records; default `SYNTHETIC_PROTOCOL`. */
-  readonly protocol?: ProtocolLike;
+  readonly protocol?: TrainingProtocol;
 }
 
 /** The noise-free truth of the synthetic surface, for checking predictions. */
@@ -55,7 +59,7 @@ export interface SyntheticTrainingData {
   /** Measured long-training values (mean and seed std over the protocol seeds). */
   readonly long: LongRecord[];
   /** The protocol of the records. */
-  readonly protocol: ProtocolLike;
+  readonly protocol: TrainingProtocol;
   /** Noise-free truth of any (class, lr, batch size). */
   truth(classId: number, lr: number, batchSize: number): SyntheticTruth;
 }

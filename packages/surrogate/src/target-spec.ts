@@ -43,7 +43,8 @@ export function clipToRange(spec: TargetSpec, value: number): number {
 
 /**
  * Maps a model-space mean and standard deviation back to physical units, clipped to range.
- * Log outputs use the median exp(μ) and the delta-method spread exp(μ)·σ.
+ * Log outputs use the median exp(μ) (at least 1e-9, so it stays > 0) and the delta-method
+ * spread exp(μ)·σ.
  */
 export function fromModelSpace(
   spec: TargetSpec,
@@ -51,7 +52,8 @@ export function fromModelSpace(
   std: number,
 ): { mean: number; std: number } {
   if (spec.transform === 'log') {
-    const median = Math.exp(mean);
+    // Floored in model space so that a positive quantity never comes back as 0.
+    const median = Math.exp(Math.max(mean, Math.log(LOG_FLOOR)));
     return { mean: clipToRange(spec, median), std: median * std };
   }
   return { mean: clipToRange(spec, mean), std };

@@ -1,0 +1,62 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeFloat32, encodeFloat32, surrogateFromJSON, surrogateToJSON } from './model-file.js';
+import { loadSurrogateFile, saveSurrogateFile } from './model-file-node.js';
+import { fitSurrogate, MODEL_KINDS } from './surrogate.js';
+import { accuracyTarget, positiveTarget } from './target-spec.js';
+
+const folder = await mkdtemp(join(tmpdir(), 'nhb-surrogate-'));
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+/** 40 rows of 3 features, 2 outputs (an accuracy and a time), 10 groups. */
+function toyData() {
+  const features: number[][] = [];
+  const targets: number[][] = [];
+  const groups: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const a = Math.sin(i);
+    const b = Math.cos(3 * i);
+    features.push([a, b, a * b]);
+    targets.push([50 + 20 * a - 5 * b, Math.exp(1 + 0.3 * b)]);
+    groups.push(i % 10);
+  }
+  return { features, targets, groups };
+}
+
+describe('model files', () => {
+  it('round-trips float32 weights through base64 exactly', () => {
+    const values = Float32Array.from([0, -1.5, 3.4028234663852886e38, 1e-45, Math.PI]);
+    expect(decodeFloat32(encodeFloat32(values))).toEqual(values);
+  });
+
+  for (const model of MODEL_KINDS) {
+    it(`save and load give identical ${model} predictions`, async () => {
+      const { features, targets, groups } = toyData();
+      const surrogate = fitSurrogate({
+        model,
+        features,
+        targets,
+        groups,
+        targetSpecs: [accuracyTarget('accuracy'), positiveTarget('seconds')],
+        ensemble: { members: 2, hidden: [8], steps: 40 },
+      }).with({ stdScale: [1.3, 0.7], metrics: { note: 'toy' } });
+      const path = join(folder, `${model}.json`);
+      await saveSurrogateFile(path, surrogate);
+      const loaded = await loadSurrogateFile(path);
+      const probe = [...features.slice(0, 5), [4, -4, 9]];
+      expect(loaded.predict(probe)).toEqual(surrogate.predict(probe));
+      expect(loaded.parts.metrics).toEqual({ note: 'toy' });
+      // Through JSON text as a browser would load it.
+      const text = JSON.stringify(surrogateToJSON(surrogate));
+      expect(surrogateFromJSON(text).predict(probe)).toEqual(surrogate.predict(probe));
+    });
+  }
+
+  it('leaves no temporary files and rejects foreign JSON', async () => {
+    const names = await readdir(folder);
+    expect(names.filter((name) => name.includes('.tmp'))).toEqual([]);
+    expect(() => surrogateFromJSON('{"format":"other"}')).toThrow(/model file/);
+  });
+});
