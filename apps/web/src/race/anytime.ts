@@ -65,15 +65,23 @@ export function anytimeCurve(
   return points;
 }
 
-/** Cost grid covering every run's trajectory up to `budgetSeconds`, 60 log-spaced points. */
+/**
+ * Cost grid of a race: 60 log-spaced points from the cost by which every finished run has a
+ * first result (so each point averages all of them, as the optimizers package's `costGrid`
+ * does) up to the budget or the longest run. Empty before any run has a result.
+ */
 export function raceGrid(runs: readonly RunResult[], budgetSeconds: number): number[] {
-  let first = Number.POSITIVE_INFINITY;
+  let first = 0;
   let last = budgetSeconds;
+  let any = false;
   for (const run of runs) {
-    if (run.trajectory.costSeconds.length > 0)
-      first = Math.min(first, run.trajectory.costSeconds[0]);
+    const costs = run.trajectory.costSeconds;
+    if (costs.length > 0) {
+      any = true;
+      first = Math.max(first, costs[0]);
+    }
     last = Math.max(last, run.totalCostSeconds);
   }
-  if (!Number.isFinite(first)) return [];
+  if (!any) return [];
   return logGrid(first, Math.max(first, last), 60);
 }

@@ -90,7 +90,9 @@ export function CellView({ loaded }: { loaded: LoadedBenchmark }) {
             </dd>
             <dt>Parameters</dt>
             <dd data-testid="cell-parameters">{formatCount(cost.parameters)}</dd>
-            <dt>FLOPs (multiply-adds / image)</dt>
+            <dt title="multiply-accumulates of one forward pass of one 32 × 32 image">
+              FLOPs (MACs / image)
+            </dt>
             <dd data-testid="cell-flops">{formatCount(cost.flops)}</dd>
           </dl>
           {memberCount > 1 ? (

@@ -266,9 +266,9 @@ function LandscapePanels({ benchmark, table, what, settingA, settingB, onSetting
                   Plot.dot(agreement.points, {
                     x: 'a',
                     y: 'b',
-                    r: 2,
+                    r: 2.5,
                     fill: '#4c78a8',
-                    fillOpacity: 0.5,
+                    fillOpacity: 0.6,
                     tip: true,
                     channels: { class: 'classId' },
                   }),
@@ -331,14 +331,15 @@ function tauMatrix(tau: number[][]) {
   const cells = tau.flatMap((row, a) => row.map((value, b) => ({ a, b, value })));
   return Plot.plot({
     width: 400,
-    height: 400,
+    height: 420,
     marginLeft: 62,
-    marginBottom: 40,
+    marginBottom: 62,
     x: {
       type: 'band',
       label: 'learning rate (blocks of 6 batch sizes, 16 → 512)',
       ticks: LR_BLOCK_STARTS,
       tickFormat: lrOfSetting,
+      tickRotate: -35,
     },
     y: { type: 'band', label: 'learning rate', ticks: LR_BLOCK_STARTS, tickFormat: lrOfSetting },
     color: { type: 'linear', scheme: 'rdbu', domain: [-1, 1], legend: true, label: 'Kendall τ' },

@@ -259,7 +259,7 @@ export function RaceView({ loaded }: { loaded: LoadedBenchmark }) {
               deps={[curves]}
               render={() =>
                 Plot.plot({
-                  width: 860,
+                  width: 1000,
                   height: 420,
                   grid: true,
                   x: { type: 'log', label: 'simulated training cost (s), log scale' },
@@ -272,7 +272,8 @@ export function RaceView({ loaded }: { loaded: LoadedBenchmark }) {
                     }),
                     Plot.text([plan?.budgetSeconds ?? 0], {
                       x: (d: number) => d,
-                      frameAnchor: 'top',
+                      frameAnchor: 'bottom',
+                      dy: -6,
                       text: () => 'budget',
                       dx: -4,
                       textAnchor: 'end',
