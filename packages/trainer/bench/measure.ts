@@ -1,106 +1,216 @@
-/** Timing of one (cell, batch) setting of the lite-sized network on the active backend. */
+/**
+ * One benchmark worker: times the trainer's own training step (network, loss and Nesterov SGD as
+ * `trainRun` runs them) and its forward passes for one (network, cell, batch) setting on one
+ * backend, in this process.
+ */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { createRng, type NetworkShape } from '@nashpobench2/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNormTraining, registerWasmKernels } from '../src/wasm-kernels/index.js';
-import { ensureGradients } from './gradients.js';
-import { LiteNetwork, stockBatchNorm } from './lite-network.js';
+import { createNetwork } from '../src/network.js';
+import '../src/register-gradients.js';
+import { NesterovSgd } from '../src/sgd.js';
+import {
+  AVG_POOL_3X3_INCLUDE_PAD,
+  BATCH_NORM_TRAINING,
+  registerCustomKernels,
+  registerWasmKernels,
+} from '../src/wasm-kernels/index.js';
 import { registerStockFallbacks } from './stock-fallbacks.js';
 
-/** One measured setting: medians in milliseconds, throughputs in images per second. */
-export interface BenchRow {
-  readonly cell: string;
-  readonly batch: number;
+/** Network sizes of the benchmark. */
+export const NETWORKS: Record<string, NetworkShape> = {
+  /** The paper's network: 32×32 input, width 16, 5 cells per stage. */
+  paper: {},
+  /** The lite-sized network of the issue: 16×16 input, width 8, 1 cell per stage. */
+  lite: { inputSize: 16, stemChannels: 8, cellsPerStage: 1 },
+};
+
+/**
+ * What one worker measured: medians in milliseconds of wall time and of this process's CPU time
+ * (the CPU time shows what the run would take alone on a core when others load the machine).
+ */
+export interface WorkerResult {
   readonly stepMs: number;
   readonly trainForwardMs: number;
   readonly evalForwardMs: number;
-  readonly trainImagesPerSecond: number;
-  readonly evalImagesPerSecond: number;
+  readonly stepCpuMs: number;
+  readonly trainForwardCpuMs: number;
+  readonly evalForwardCpuMs: number;
+  /** Tensors alive after the timed steps minus before (should be 0). */
   readonly leakedTensors: number;
-  readonly profile?: string;
+  /** Peak of tf.memory().numBytes seen after a step, in MiB. */
+  readonly memoryMiB: number;
+  /**
+   * When asked: mean CPU milliseconds per step by kernel (kernels called inside another kernel
+   * count toward the outer one) and 'step (cpu)', over 3 steps with every kernel wrapped.
+   */
+  readonly profile?: Record<string, number>;
 }
 
-let kernelMode = 'fast';
+/** Options of {@link runWorker}. */
+export interface WorkerOptions {
+  readonly backend: 'wasm' | 'cpu';
+  /** 'fast': this package's kernels; 'stock': tfjs 4.22 kernels plus a naive filter gradient. */
+  readonly kernels: 'fast' | 'stock';
+  readonly network: string;
+  readonly cell: string;
+  readonly batch: number;
+  readonly steps: number;
+  readonly evalSteps: number;
+  readonly warmup: number;
+  readonly profile: boolean;
+  /** Awaited before each timed phase (lets parallel workers start together). */
+  readonly barrier: (phase: string) => Promise<void>;
+}
 
-/** Selects the backend ('wasm' or 'cpu') and the kernel set ('fast' or 'stock'). */
-export async function setupBackend(backend: string, kernels: string): Promise<void> {
-  kernelMode = kernels;
-  ensureGradients();
-  if (backend === 'wasm') {
-    if (kernels === 'fast') registerWasmKernels();
-    else registerStockFallbacks();
+async function setup(backend: 'wasm' | 'cpu', kernels: 'fast' | 'stock'): Promise<void> {
+  tf.env().set('PROD', true);
+  if (kernels === 'fast') {
+    registerWasmKernels();
+  } else {
+    registerCustomKernels();
+    // The network falls back to tfjs-core's composite ops when these are not registered.
+    for (const name of [BATCH_NORM_TRAINING, AVG_POOL_3X3_INCLUDE_PAD]) {
+      tf.unregisterKernel(name, backend);
+    }
+    if (backend === 'wasm') registerStockFallbacks();
   }
-  await tf.setBackend(backend);
+  if (!(await tf.setBackend(backend))) throw new Error(`bench: backend ${backend} did not start`);
   await tf.ready();
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function timeIt(fn: () => void, warmup: number, runs: number): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
+/**
+ * Wraps every kernel of `backend` with a CPU-time meter (kernels run synchronously on 'wasm' and
+ * 'cpu', so the process's CPU time during a kernel is the kernel's, whatever else the machine runs),
+ * attributing kernels called from inside other kernels to the outer one. Returns the totals,
+ * which keep growing while `recording.on` is true.
+ */
+function instrumentKernels(backend: string) {
+  const totals: Record<string, number> = {};
+  const recording = { on: false };
+  let depth = 0;
+  for (const config of tf.getKernelsForBackend(backend)) {
+    const inner = config.kernelFunc;
+    tf.unregisterKernel(config.kernelName, backend);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        if (depth > 0 || !recording.on) return inner(args);
+        depth += 1;
+        const started = process.cpuUsage();
+        try {
+          return inner(args);
+        } finally {
+          depth -= 1;
+          const used = process.cpuUsage(started);
+          const ms = (used.user + used.system) / 1000;
+          totals[config.kernelName] = (totals[config.kernelName] ?? 0) + ms;
+        }
+      },
+    });
   }
-  return median(times);
+  return { totals, recording };
 }
 
-async function profileStep(fn: () => void): Promise<string> {
-  const info = await tf.profile(fn);
-  const byKernel = new Map<string, number>();
-  for (const k of info.kernels) {
-    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Median wall and CPU milliseconds of `count` runs. */
+function timeRuns(run: () => void, count: number): { wall: number; cpu: number } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const startedCpu = process.cpuUsage();
+    run();
+    const used = process.cpuUsage(startedCpu);
+    wall.push(performance.now() - started);
+    cpu.push((used.user + used.system) / 1000);
   }
-  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
-  const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14);
-  const parts = top.map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
-  return `kernel ms (sum ${total.toFixed(0)}, ${info.kernels.length} kernels): ${parts.join(', ')}`;
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
-/** Measures train step, training-mode forward and eval forward of one setting. */
-export async function measureSetting(opts: {
-  cell: string;
-  batch: number;
-  steps: number;
-  evalSteps: number;
-  profile: boolean;
-}): Promise<BenchRow> {
-  const bn = kernelMode === 'fast' ? batchNormTraining : stockBatchNorm;
-  const net = new LiteNetwork(opts.cell, { imageSize: 16, width: 8, cellsPerStage: 1 }, bn);
-  const images = tf.randomNormal([opts.batch, 16, 16, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
-  const labels = tf.oneHot(tf.randomUniform([opts.batch], 0, 10, 'int32', 8) as tf.Tensor1D, 10);
-  const before = tf.memory().numTensors;
+/** Runs one setting: warm-up, then timed steps, train-mode forwards and eval forwards. */
+export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
+  await setup(options.backend, options.kernels);
+  const instrumented = options.profile ? instrumentKernels(options.backend) : null;
+  const shape = NETWORKS[options.network];
+  if (!shape) throw new Error(`bench: unknown network ${options.network}`);
+  const network = createNetwork(options.cell, { ...shape, seed: 1 });
+  const size = network.shape.inputSize;
+  const classes = network.shape.classCount;
+  const rng = createRng(7);
+  const pixels = Float32Array.from({ length: options.batch * size * size * 3 }, () => rng.normal());
+  const labelValues = Int32Array.from({ length: options.batch }, () => rng.int(classes));
+  const images = tf.tensor4d(pixels, [options.batch, size, size, 3]);
+  const labels = tf.tensor1d(labelValues, 'int32');
+  const optimizer = new NesterovSgd();
+  const variables = network.trainable.map((p) => p.variable);
+  let memoryBytes = 0;
 
+  // The step of trainRun: loss (mean cross-entropy), correct count, SGD update, host reads.
   const step = () => {
-    net.trainStep(images, labels as tf.Tensor2D, 0.01);
+    let correct: tf.Scalar | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = network.forward(images, true);
+      correct = tf.keep(
+        tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar,
+      );
+      const oneHot = tf.oneHot(labels, classes);
+      const sum = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits))));
+      return tf.div(sum, options.batch) as tf.Scalar;
+    }, variables);
+    optimizer.step(0.01, variables, grads);
+    value.dataSync();
+    (correct as unknown as tf.Scalar).dataSync();
+    memoryBytes = Math.max(memoryBytes, tf.memory().numBytes);
+    tf.dispose([value, correct as unknown as tf.Scalar, ...Object.values(grads)]);
   };
   const forward = (training: boolean) => () => {
-    const logits = tf.tidy(() => net.forward(images, training));
+    const logits = tf.tidy(() => network.forward(images, training));
     logits.dataSync();
     logits.dispose();
   };
-  const stepMs = timeIt(step, 3, opts.steps);
-  const trainForwardMs = timeIt(forward(true), 3, opts.evalSteps);
-  const evalForwardMs = timeIt(forward(false), 3, opts.evalSteps);
-  const profile = opts.profile ? await profileStep(step) : undefined;
-  const leakedTensors = tf.memory().numTensors - before;
 
-  net.dispose();
+  for (let i = 0; i < options.warmup; i++) step();
+  forward(true)();
+  forward(false)();
+  const before = tf.memory().numTensors;
+  await options.barrier('train');
+  const stepTimes = timeRuns(step, options.steps);
+  const leakedTensors = tf.memory().numTensors - before;
+  await options.barrier('forward');
+  const trainForwardTimes = timeRuns(forward(true), options.evalSteps);
+  await options.barrier('eval');
+  const evalForwardTimes = timeRuns(forward(false), options.evalSteps);
+
+  let profile: Record<string, number> | undefined;
+  if (instrumented) {
+    const profiled = 3;
+    instrumented.recording.on = true;
+    const started = process.cpuUsage();
+    for (let i = 0; i < profiled; i++) step();
+    const used = process.cpuUsage(started);
+    instrumented.recording.on = false;
+    profile = { 'step (cpu)': (used.user + used.system) / 1000 / profiled };
+    for (const [name, ms] of Object.entries(instrumented.totals)) profile[name] = ms / profiled;
+  }
+
+  optimizer.dispose();
+  network.dispose();
   tf.dispose([images, labels]);
   return {
-    cell: opts.cell,
-    batch: opts.batch,
-    stepMs,
-    trainForwardMs,
-    evalForwardMs,
-    trainImagesPerSecond: (1000 * opts.batch) / stepMs,
-    evalImagesPerSecond: (1000 * opts.batch) / evalForwardMs,
+    stepMs: stepTimes.wall,
+    trainForwardMs: trainForwardTimes.wall,
+    evalForwardMs: evalForwardTimes.wall,
+    stepCpuMs: stepTimes.cpu,
+    trainForwardCpuMs: trainForwardTimes.cpu,
+    evalForwardCpuMs: evalForwardTimes.cpu,
     leakedTensors,
+    memoryMiB: memoryBytes / 2 ** 20,
     profile,
   };
 }

@@ -1,12 +1,13 @@
 /** Runs the PyTorch reference script (shared/tools/torch-reference) in the same sitting. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** One PyTorch row: images per second with `threads` threads (= the number of processes). */
+/** One PyTorch measurement, images per second. */
 export interface TorchRow {
+  readonly network: string;
   readonly cell: string;
   readonly batch: number;
   readonly trainImagesPerSecond: number;
@@ -16,29 +17,55 @@ export interface TorchRow {
 const SCRIPT = fileURLToPath(
   new URL('../../../../shared/tools/torch-reference/bench_nb201.py', import.meta.url),
 );
+const PYTHON = '/usr/bin/python3';
 
-/** Lite-setting PyTorch throughput for the given cells; empty when torch is not installed. */
-export function runTorchReference(cells: string[], threads: number): TorchRow[] {
-  if (!existsSync(SCRIPT) || !existsSync('/usr/bin/python3')) return [];
-  const out = join(mkdtempSync(join(tmpdir(), 'nhb-torch-')), 'torch.jsonl');
+/** Why the reference cannot run here, or null when it can. */
+export function torchUnavailable(): string | null {
+  if (!existsSync(SCRIPT)) return `no reference script at ${SCRIPT}`;
+  if (!existsSync(PYTHON)) return `no ${PYTHON}`;
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    return 'python3-torch is not installed (apt-get install -y python3-torch)';
+  }
+  return null;
+}
+
+/**
+ * PyTorch throughput of the given networks ('paper', 'lite') and cells with `threads` threads;
+ * the script times every batch size of its setting (lite: 64 and 256; paper: 256 and 64).
+ */
+export function runTorchReference(
+  networks: string[],
+  cells: string[],
+  threads: number,
+): TorchRow[] {
+  const folder = mkdtempSync(join(tmpdir(), 'nhb-torch-'));
+  const out = join(folder, 'torch.jsonl');
   try {
     execFileSync(
-      '/usr/bin/python3',
-      [SCRIPT, '--settings', 'lite', '--cells', cells.join(','), '--threads', String(threads)]
-        .concat(['--no-probe', '--json', out]),
+      PYTHON,
+      [SCRIPT, '--settings', networks.join(','), '--cells', cells.join(',')].concat([
+        '--threads',
+        String(threads),
+        '--no-probe',
+        '--json',
+        out,
+      ]),
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
-  } catch {
-    return [];
+    return readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .map((r) => ({
+        network: r.setting,
+        cell: r.cell,
+        batch: r.batch,
+        trainImagesPerSecond: r.train_ips,
+        evalImagesPerSecond: r.eval_ips,
+      }));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
-  return readFileSync(out, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line))
-    .map((r) => ({
-      cell: r.cell,
-      batch: r.batch,
-      trainImagesPerSecond: r.train_ips,
-      evalImagesPerSecond: r.eval_ips,
-    }));
 }

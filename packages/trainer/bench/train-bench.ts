@@ -1,106 +1,209 @@
 /**
- * Training and evaluation throughput of the lite-sized network (16×16 input, width 8, 1 cell per
- * stage) on TensorFlow.js backends, optionally beside the PyTorch reference in the same sitting.
+ * Training and evaluation throughput of the trainer's network on TensorFlow.js CPU backends,
+ * beside the PyTorch reference measured in the same sitting. Not a test: `pnpm bench`.
  *
- *   pnpm bench                                   # wasm, fast kernels, both cells, batch 64 and 256
- *   pnpm bench -- --kernels stock                # stock tfjs-backend-wasm (the "before" figures)
- *   pnpm bench -- --parallel 2 --torch           # two processes, plus PyTorch with 2 threads
+ *   pnpm bench                                     # wasm, lite network, issue cells, batch 64/256
+ *   pnpm bench -- --parallel 2 --torch             # 2 worker processes, plus PyTorch (2 threads)
+ *   pnpm bench -- --kernels stock                  # stock tfjs 4.22 kernels (the "before")
+ *   pnpm bench -- --network paper --steps 3        # the paper-size network
  *   pnpm bench -- --profile --cells '0|00|000' --batches 256
  *
- * Options: --backend wasm|cpu, --kernels fast|stock, --cells a,b, --batches 64,256, --steps N,
- * --eval-steps N, --parallel P, --torch, --profile, --json FILE. Timings are medians of the timed
- * steps after 3 warm-up steps; with --parallel every process runs the same setting at once and the
- * throughputs add up.
+ * Options: --backends wasm,cpu; --kernels fast|stock; --network lite|paper (comma list);
+ * --cells A,B; --batches 64,256; --steps N (timed train steps, median), --eval-steps N,
+ * --warmup N; --parallel P (P processes run the same setting at once, throughputs add up);
+ * --torch; --profile; --json FILE (appends one line per setting).
+ * Each setting runs in fresh processes, so WASM heaps and caches do not carry over.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type BenchRow, measureSetting, setupBackend } from './measure.js';
-import { runTorchReference, type TorchRow } from './torch-reference.js';
+import { runWorker, type WorkerResult } from './measure.js';
+import { runTorchReference, type TorchRow, torchUnavailable } from './torch-reference.js';
 
 const { values } = parseArgs({
   options: {
-    backend: { type: 'string', default: 'wasm' },
+    backends: { type: 'string', default: 'wasm' },
     kernels: { type: 'string', default: 'fast' },
-    cells: { type: 'string', default: '0|00|000,2|22|222' },
+    network: { type: 'string', default: 'lite' },
+    cells: { type: 'string', default: '0|00|000,1|22|122,2|22|222' },
     batches: { type: 'string', default: '64,256' },
     steps: { type: 'string', default: '20' },
     'eval-steps': { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
     parallel: { type: 'string', default: '1' },
     torch: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
-    worker: { type: 'boolean', default: false },
     json: { type: 'string' },
+    worker: { type: 'string' },
   },
 });
 
-const cells = values.cells.split(',');
-const batches = values.batches.split(',').map(Number);
-const parallel = Number(values.parallel);
-const steps = Number(values.steps);
-const evalSteps = Number(values['eval-steps']);
-
-async function runWorker(cell: string, batch: number): Promise<BenchRow> {
-  await setupBackend(values.backend, values.kernels);
-  return measureSetting({ cell, batch, steps, evalSteps, profile: values.profile });
+interface Setting {
+  backend: 'wasm' | 'cpu';
+  network: string;
+  cell: string;
+  batch: number;
 }
 
-function spawnWorker(cell: string, batch: number): Promise<BenchRow> {
+const list = (text: string) => text.split(',').filter((item) => item.length > 0);
+const count = (name: string, text: string, min: number) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`bench: --${name} ${text}: want an integer ≥ ${min}`);
+  return n;
+};
+
+const steps = count('steps', values.steps, 1);
+const evalSteps = count('eval-steps', values['eval-steps'], 1);
+const warmup = count('warmup', values.warmup, 0);
+const parallel = count('parallel', values.parallel, 1);
+const kernels = values.kernels as 'fast' | 'stock';
+if (kernels !== 'fast' && kernels !== 'stock')
+  throw new Error(`bench: --kernels ${kernels}: fast or stock`);
+
+/** Worker mode: run one setting, meeting the parent at each barrier over stdin/stdout. */
+async function workerMain(setting: Setting): Promise<void> {
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const barrier = async (phase: string) => {
+    process.stdout.write(`barrier ${phase}\n`);
+    await lines.next();
+  };
+  const result = await runWorker({
+    ...setting,
+    kernels,
+    steps,
+    evalSteps,
+    warmup,
+    profile: values.profile,
+    barrier,
+  });
+  process.stdout.write(`result ${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+/** Runs `parallel` workers on one setting; releases them together at every barrier. */
+function runSetting(setting: Setting): Promise<WorkerResult[]> {
   const self = fileURLToPath(import.meta.url);
-  const args = ['--import', 'tsx', self, '--worker', '--backend', values.backend];
-  args.push('--kernels', values.kernels, '--cells', cell, '--batches', String(batch));
-  args.push('--steps', String(steps), '--eval-steps', String(evalSteps));
+  const args = ['--import', 'tsx', self, '--worker', JSON.stringify(setting)];
+  args.push('--kernels', kernels, '--steps', String(steps), '--eval-steps', String(evalSteps));
+  args.push('--warmup', String(warmup));
+  if (values.profile) args.push('--profile');
+  const children = Array.from({ length: parallel }, () =>
+    spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] }),
+  );
+  let waiting = 0;
+  const results: WorkerResult[] = [];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`bench worker exited with ${code}`));
-      else resolve(JSON.parse(out.trim().split('\n').at(-1)!) as BenchRow);
-    });
+    let finished = 0;
+    for (const child of children) {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        if (line.startsWith('barrier ')) {
+          waiting += 1;
+          if (waiting === children.length) {
+            waiting = 0;
+            for (const c of children) c.stdin.write('go\n');
+          }
+        } else if (line.startsWith('result ')) {
+          results.push(JSON.parse(line.slice('result '.length)) as WorkerResult);
+        }
+      });
+      child.on('close', (code) => {
+        if (code !== 0)
+          reject(new Error(`bench: worker for ${JSON.stringify(setting)} exited ${code}`));
+        finished += 1;
+        if (finished === children.length) resolve(results);
+      });
+    }
   });
 }
 
-function format(n: number): string {
-  return n >= 100 ? n.toFixed(0) : n.toFixed(1);
-}
+const format = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 async function main(): Promise<void> {
-  if (values.worker) {
-    process.stdout.write(`${JSON.stringify(await runWorker(cells[0], batches[0]))}\n`);
-    return;
-  }
-  const torch: TorchRow[] = values.torch ? runTorchReference(cells, parallel) : [];
-  const date = new Date().toISOString();
-  console.log(`# ${values.backend} backend, ${values.kernels} kernels, ${parallel} process(es), ${date}`);
+  if (values.worker) return workerMain(JSON.parse(values.worker) as Setting);
+
+  const backends = list(values.backends) as ('wasm' | 'cpu')[];
+  const networks = list(values.network);
+  const cells = list(values.cells);
+  const batches = list(values.batches).map((b) => count('batches', b, 2));
+  const started = new Date().toISOString();
   console.log(
-    '| cell | batch | train img/s | eval img/s | step ms | fwd(train) ms | fwd(eval) ms | step/fwd(eval) | step/fwd(train) | torch train | torch eval | train vs torch |',
+    `# ${started}; ${cpus().length} cores (${cpus()[0]?.model}); load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const cell of cells) {
-    for (const batch of batches) {
-      const rows =
-        parallel === 1
-          ? [await runWorker(cell, batch)]
-          : await Promise.all(Array.from({ length: parallel }, () => spawnWorker(cell, batch)));
-      const train = rows.reduce((s, r) => s + r.trainImagesPerSecond, 0);
-      const evalIps = rows.reduce((s, r) => s + r.evalImagesPerSecond, 0);
-      const r = rows[0];
-      const ref = torch.find((t) => t.cell === cell && t.batch === batch);
-      const ratio = ref ? `${((100 * train) / ref.trainImagesPerSecond).toFixed(0)}%` : '-';
-      console.log(
-        `| \`${cell}\` | ${batch} | ${format(train)} | ${format(evalIps)} | ${format(r.stepMs)} | ${format(r.trainForwardMs)} | ${format(r.evalForwardMs)} | ${(r.stepMs / r.evalForwardMs).toFixed(2)} | ${(r.stepMs / r.trainForwardMs).toFixed(2)} | ${ref ? format(ref.trainImagesPerSecond) : '-'} | ${ref ? format(ref.evalImagesPerSecond) : '-'} | ${ratio} |`,
-      );
-      if (r.profile) console.log(r.profile);
-      if (values.json) {
-        const record = { date, backend: values.backend, kernels: values.kernels, parallel, cell, batch, train, eval: evalIps, rows, torch: ref };
-        appendFileSync(values.json, `${JSON.stringify(record)}\n`);
+  console.log(
+    `# kernels ${kernels}; ${parallel} process(es); medians of ${steps} steps / ${evalSteps} forwards after ${warmup} warm-up steps`,
+  );
+
+  let torch: TorchRow[] = [];
+  if (values.torch) {
+    const why = torchUnavailable();
+    if (why) console.log(`# PyTorch reference skipped: ${why}`);
+    else torch = runTorchReference(networks, cells, parallel);
+  }
+
+  console.log(
+    '| backend | network | cell | batch | train img/s | eval img/s | step ms | fwd train ms | fwd eval ms | step/fwd train | step/fwd eval | step CPU ms | step/fwd CPU | torch train img/s | torch eval img/s | train vs torch | eval vs torch |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const backend of backends) {
+    for (const network of networks) {
+      for (const cell of cells) {
+        for (const batch of batches) {
+          const setting = { backend, network, cell, batch };
+          const rows = await runSetting(setting);
+          const trainIps = rows.reduce((s, r) => s + (1000 * batch) / r.stepMs, 0);
+          const evalIps = rows.reduce((s, r) => s + (1000 * batch) / r.evalForwardMs, 0);
+          const mid = <K extends keyof WorkerResult>(key: K) =>
+            rows.map((r) => r[key] as number).sort((a, b) => a - b)[rows.length >> 1];
+          const ref = torch.find(
+            (t) => t.network === network && t.cell === cell && t.batch === batch,
+          );
+          const pct = (a: number, b?: number) => (b ? `${((100 * a) / b).toFixed(0)}%` : '-');
+          console.log(
+            `| ${backend} | ${network} | \`${cell}\` | ${batch} | ${format(trainIps)} | ${format(evalIps)} | ${format(mid('stepMs'))} | ${format(mid('trainForwardMs'))} | ${format(mid('evalForwardMs'))} | ${(mid('stepMs') / mid('trainForwardMs')).toFixed(2)} | ${(mid('stepMs') / mid('evalForwardMs')).toFixed(2)} | ${format(mid('stepCpuMs'))} | ${(mid('stepCpuMs') / mid('trainForwardCpuMs')).toFixed(2)} | ${ref ? format(ref.trainImagesPerSecond) : '-'} | ${ref ? format(ref.evalImagesPerSecond) : '-'} | ${pct(trainIps, ref?.trainImagesPerSecond)} | ${pct(evalIps, ref?.evalImagesPerSecond)} |`,
+          );
+          const leaked = rows.map((r) => r.leakedTensors).filter((n) => n !== 0);
+          if (leaked.length > 0) console.log(`#   leaked tensors per worker: ${leaked.join(', ')}`);
+          for (const r of rows.slice(0, 1)) {
+            if (!r.profile) continue;
+            const { 'step (cpu)': wall, ...byKernel } = r.profile;
+            const total = Object.values(byKernel).reduce((a, b) => a + b, 0);
+            const top = Object.entries(byKernel)
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, 16)
+              .map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
+            console.log(
+              `#   profile, CPU ms per step: ${wall.toFixed(0)}, in kernels ${total.toFixed(0)}, outside ${(wall - total).toFixed(0)}; ${top.join(', ')}`,
+            );
+          }
+          if (values.json) {
+            const record = {
+              started,
+              kernels,
+              parallel,
+              ...setting,
+              trainIps,
+              evalIps,
+              rows,
+              torch: ref ?? null,
+              load: loadavg(),
+            };
+            appendFileSync(values.json, `${JSON.stringify(record)}\n`);
+          }
+        }
       }
     }
   }
+  console.log(
+    `# load at end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 await main();

@@ -1,6 +1,10 @@
 import type { Rng } from '@nashpobench2/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { pytorchBiasBound, pytorchWeightBound, uniformValues } from './pytorch-init.js';
+import {
+  batchNormTraining,
+  avgPool3x3IncludePad as fusedAvgPool3x3,
+} from './wasm-kernels/index.js';
 
 /** PyTorch's batch-norm defaults: running = (1 − momentum)·running + momentum·batch. */
 export const BATCH_NORM_MOMENTUM = 0.1;
@@ -76,8 +80,12 @@ export class Conv2d {
   /** Applies the convolution (and bias) to an NHWC batch. */
   apply(x: tf.Tensor4D): tf.Tensor4D {
     const pad = this.padding === 0 ? 'valid' : this.padding;
-    const y = tf.conv2d(x, this.weight as tf.Tensor4D, this.stride, pad);
-    return this.bias ? tf.add(y, this.bias) : y;
+    const filter = this.weight as tf.Tensor4D;
+    if (!this.bias) return tf.conv2d(x, filter, this.stride, pad);
+    // The fused kernel adds the bias inside the convolution (XNNPACK on 'wasm') instead of a
+    // separate broadcasting add over the whole output.
+    const bias = this.bias as tf.Tensor1D;
+    return tf.fused.conv2d({ x, filter, strides: this.stride, pad, bias });
   }
 }
 
@@ -111,7 +119,13 @@ export class BatchNorm {
       );
     }
 
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    // One fused kernel per direction where the backend has it (see wasm-kernels/batch-norm.ts).
+    const { y, mean, variance } = batchNormTraining(
+      x,
+      this.gamma as tf.Tensor1D,
+      this.beta as tf.Tensor1D,
+      BATCH_NORM_EPSILON,
+    );
     const count = x.size / x.shape[3];
     const unbiased = count > 1 ? count / (count - 1) : 1;
     const m = BATCH_NORM_MOMENTUM;
@@ -121,32 +135,19 @@ export class BatchNorm {
     );
     this.runningMean.assign(newMean);
     this.runningVariance.assign(newVariance);
-    newMean.dispose();
-    newVariance.dispose();
-
-    return tf.batchNorm4d(
-      x,
-      mean as tf.Tensor1D,
-      variance as tf.Tensor1D,
-      this.beta as tf.Tensor1D,
-      this.gamma as tf.Tensor1D,
-      BATCH_NORM_EPSILON,
-    );
+    // The gradient keeps its own references; only y leaves this layer.
+    tf.dispose([newMean, newVariance, mean, variance]);
+    return y as tf.Tensor4D;
   }
 }
 
 /**
  * 3×3 average pooling, stride 1, padding 1, counting the zero padding in every average
- * (PyTorch's `count_include_pad=True`): pad explicitly with zeros, then pool without padding.
+ * (PyTorch's `count_include_pad=True`).
  */
 export function avgPool3x3IncludePad(x: tf.Tensor4D): tf.Tensor4D {
-  const padded = tf.pad(x, [
-    [0, 0],
-    [1, 1],
-    [1, 1],
-    [0, 0],
-  ]);
-  return tf.avgPool(padded, 3, 1, 'valid');
+  // One self-adjoint kernel where the backend has it, else zero padding and a valid pooling.
+  return fusedAvgPool3x3(x);
 }
 
 /** Fully connected layer with PyTorch's default init; weight shape [in, out]. */

@@ -72,8 +72,12 @@ function cpuKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   return outInfo;
 }
 
-/** Registers the kernel for 'wasm' and 'cpu' and its (self-adjoint) gradient. */
+let registered = false;
+
+/** Registers the kernel for 'wasm' and 'cpu' and its (self-adjoint) gradient; idempotent. */
 export function registerAvgPoolKernels(): void {
+  if (registered) return;
+  registered = true;
   tf.registerKernel({
     kernelName: AVG_POOL_3X3_INCLUDE_PAD,
     backendName: 'wasm',
@@ -98,6 +102,7 @@ export function registerAvgPoolKernels(): void {
  * explicit zero padding followed by a valid pooling.
  */
 export function avgPool3x3IncludePad(x: tf.Tensor4D): tf.Tensor4D {
+  registerAvgPoolKernels();
   if (tf.getKernel(AVG_POOL_3X3_INCLUDE_PAD, tf.getBackend()) !== undefined) {
     return tf.engine().runKernel(AVG_POOL_3X3_INCLUDE_PAD, { x }) as tf.Tensor4D;
   }

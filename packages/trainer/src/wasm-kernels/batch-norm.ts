@@ -152,8 +152,12 @@ function backwardKernel(backendName: 'wasm' | 'cpu') {
   };
 }
 
-/** Registers both kernels for 'wasm' and 'cpu' and the gradient of the forward one. */
+let registered = false;
+
+/** Registers both kernels for 'wasm' and 'cpu' and the gradient of the forward one; idempotent. */
 export function registerBatchNormKernels(): void {
+  if (registered) return;
+  registered = true;
   for (const backendName of ['wasm', 'cpu'] as const) {
     tf.registerKernel({
       kernelName: BATCH_NORM_TRAINING,
@@ -206,6 +210,7 @@ export function batchNormTraining(
   offset: tf.Tensor1D,
   varianceEpsilon: number,
 ): BatchNormTrainingResult {
+  registerBatchNormKernels();
   if (tf.getKernel(BATCH_NORM_TRAINING, tf.getBackend()) !== undefined) {
     const [y, mean, variance] = tf
       .engine()

@@ -5,13 +5,13 @@
  *   complementary padding (the textbook identity);
  * - stride s > 1: as a sub-pixel convolution. Input row s·m + a (phase a) receives dy rows
  *   m + (a + pad − k)/s for the taps k with a + pad − k ≡ 0 (mod s), so one stride-1
- *   convolution of dy whose s² output-channel groups hold the phases' filters, followed by
- *   `DepthToSpace`, yields every phase at once.
- * Configurations outside these (NCHW, unequal strides, which `DepthToSpace` cannot interleave,
- * padding wider than the filter) go to the stock kernel.
+ *   convolution of dy whose s² output-channel groups hold the phases' filters, followed by one
+ *   transpose that interleaves the phases (what `DepthToSpace` does, but faster), yields every
+ *   phase at once.
+ * Configurations outside these (NCHW, padding wider than the filter) go to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { release, runWasmKernel, type WasmBackend } from './wasm-backend.js';
+import { release, runWasmKernel, viewAs, type WasmBackend } from './wasm-backend.js';
 
 interface InputGradAttrs {
   strides: [number, number] | number;
@@ -148,13 +148,23 @@ export function makeConv2dBackpropInputWasm(stock: tf.KernelFunc) {
     release(backend, sub);
     if (phases === 1) return conv;
 
-    const spread = runWasmKernel(
+    // Interleave the phases: [n·mh, mw, sh (row phase), sw·ci (column phase, channel)] →
+    // [n·mh, sh, mw, sw·ci], i.e. [n, mh·sh, mw·sw, ci]. A 4-D transpose does this ~30× faster
+    // than the WASM DepthToSpace kernel.
+    const [mh, mw] = [rows.perPhase, cols.perPhase];
+    const interleaved = runWasmKernel(
       backend,
-      'DepthToSpace',
-      { x: conv },
-      { blockSize: strideHeight, dataFormat: 'NHWC' },
+      'Transpose',
+      { x: viewAs(conv, [batchSize * mh, mw, strideHeight, strideWidth * inChannels]) },
+      { perm: [0, 2, 1, 3] },
     );
     release(backend, conv);
+    const spread = viewAs(interleaved, [
+      batchSize,
+      mh * strideHeight,
+      mw * strideWidth,
+      inChannels,
+    ]);
     if (spread.shape[1] === inHeight && spread.shape[2] === inWidth) return spread;
     const cropped = runWasmKernel(
       backend,

@@ -8,6 +8,7 @@ import { registerAvgPoolKernels } from './avg-pool.js';
 import { registerBatchNormKernels } from './batch-norm.js';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input.js';
+import { makeCastWasm, makeIdentityWasm } from './shared-copies.js';
 
 export { AVG_POOL_3X3_INCLUDE_PAD, avgPool3x3IncludePad } from './avg-pool.js';
 export {
@@ -17,41 +18,50 @@ export {
   batchNormTraining,
 } from './batch-norm.js';
 
-let customRegistered = false;
 let wasmRegistered = false;
 
-/** Registers the fused batch-norm and average-pool kernels ('wasm', 'cpu'); idempotent. */
+/**
+ * Registers the fused batch-norm and average-pool kernels ('wasm', 'cpu'); idempotent. Their ops
+ * register them on first use too.
+ */
 export function registerCustomKernels(): void {
-  if (customRegistered) return;
-  customRegistered = true;
   registerBatchNormKernels();
   registerAvgPoolKernels();
 }
 
+/** Replaces the 'wasm' kernel `kernelName` by `make(stock kernel function)`. */
+function wrapStock(kernelName: string, make: (stock: tf.KernelFunc) => unknown): void {
+  const stock = tf.getKernel(kernelName, 'wasm');
+  if (!stock) throw new Error(`wasm-kernels: the wasm backend has no ${kernelName} kernel`);
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    setupFunc: stock.setupFunc,
+    kernelFunc: make(stock.kernelFunc) as tf.KernelFunc,
+  });
+}
+
 /**
  * Registers the WASM convolution gradients (`Conv2DBackpropFilter`, which the backend lacks, and
- * a faster `Conv2DBackpropInput` that keeps the stock one as fallback) and the fused kernels.
+ * a faster `Conv2DBackpropInput` that keeps the stock one as fallback), `Identity` and `Cast`
+ * kernels that share buffers instead of copying them, and the fused kernels.
  * Call it after importing `@tensorflow/tfjs-backend-wasm` (whose import registers the stock
  * kernels); idempotent.
  */
 export function registerWasmKernels(): void {
   registerCustomKernels();
   if (wasmRegistered) return;
-  const stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (!stockInput || !tf.getKernel('Conv2D', 'wasm')) {
+  if (!tf.getKernel('Conv2D', 'wasm')) {
     throw new Error(
       'wasm-kernels: import @tensorflow/tfjs-backend-wasm before registerWasmKernels()',
     );
   }
   wasmRegistered = true;
 
-  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    setupFunc: stockInput.setupFunc,
-    kernelFunc: makeConv2dBackpropInputWasm(stockInput.kernelFunc) as unknown as tf.KernelFunc,
-  });
+  wrapStock('Conv2DBackpropInput', makeConv2dBackpropInputWasm);
+  wrapStock('Identity', makeIdentityWasm);
+  wrapStock('Cast', makeCastWasm);
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
     tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
   }
