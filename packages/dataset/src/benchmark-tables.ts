@@ -95,11 +95,15 @@ export function createTables(
   withLoss = true,
 ): BenchmarkTables {
   const sorted = [...new Set(seeds)].sort((a, b) => a - b);
-  const trainingOfRow = Int32Array.from(new Set(trainings)).sort();
+  const present = new Uint8Array(TRAINING_COUNT);
+  for (const training of trainings) present[training] = 1;
   const rowOfTraining = new Int32Array(TRAINING_COUNT).fill(-1);
-  trainingOfRow.forEach((training, row) => {
-    rowOfTraining[training] = row;
-  });
+  let rowCount = 0;
+  for (let training = 0; training < TRAINING_COUNT; training++)
+    if (present[training]) rowOfTraining[training] = rowCount++;
+  const trainingOfRow = new Int32Array(rowCount);
+  for (let training = 0; training < TRAINING_COUNT; training++)
+    if (present[training]) trainingOfRow[rowOfTraining[training]] = training;
   const configs = trainingOfConfig();
   const rowOfConfig = new Int32Array(configs.length);
   for (let i = 0; i < configs.length; i++) rowOfConfig[i] = rowOfTraining[configs[i]];
@@ -108,16 +112,18 @@ export function createTables(
   const slots = rows * sorted.length;
   const values = slots * 3 * epochs;
   const nan = (n: number) => new Float64Array(n).fill(Number.NaN);
+  // The per-epoch arrays start at zero (cheap to allocate); `fillMissingSlots` sets NaN in the
+  // slots that received no run, once all runs are in.
   return {
     epochs,
     seeds: sorted,
     rowOfTraining,
     trainingOfRow,
     rowOfConfig,
-    accuracy: nan(values),
-    cost: nan(values),
-    loss: withLoss ? nan(values) : null,
-    seconds: nan(values),
+    accuracy: new Float64Array(values),
+    cost: new Float64Array(values),
+    loss: withLoss ? new Float64Array(values) : null,
+    seconds: new Float64Array(values),
     totals: nan(slots * 3),
     runState: new Uint8Array(slots),
     runBackend: new Uint16Array(slots),
@@ -132,6 +138,16 @@ export function createTables(
     longSeeds: new Array(rows).fill(undefined),
     longCellCode: new Array(rows).fill(undefined),
   };
+}
+
+/** Sets NaN in every per-epoch value of the slots without a run (call after all runs are in). */
+export function fillMissingSlots(tables: BenchmarkTables): void {
+  const width = 3 * tables.epochs;
+  const arrays = [tables.accuracy, tables.cost, tables.seconds, tables.loss];
+  for (let slot = 0; slot < tables.runState.length; slot++) {
+    if (tables.runState[slot] !== SLOT_MISSING) continue;
+    for (const values of arrays) values?.fill(Number.NaN, slot * width, (slot + 1) * width);
+  }
 }
 
 /** Training index of (cell code, lr, batch size), checking that classId matches the code. */

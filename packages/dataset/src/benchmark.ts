@@ -9,6 +9,7 @@ import {
 import {
   type BenchmarkTables,
   createTables,
+  fillMissingSlots,
   pairValues,
   putLong,
   putRun,
@@ -77,6 +78,7 @@ export class Benchmark {
 
   /** Wraps filled tables; use `fromRecords` or `open`. */
   constructor(tables: BenchmarkTables, metadata: BenchmarkMetadata) {
+    fillMissingSlots(tables);
     this.#t = tables;
     this.#epochs = tables.epochs;
     this.#seedCount = tables.seeds.length;

@@ -112,10 +112,14 @@ export async function listParts(folder: string): Promise<string[]> {
 
 async function readPart(path: string): Promise<BenchmarkPart> {
   const buffer = await readFile(path);
-  const bytes = buffer.buffer.slice(
-    buffer.byteOffset,
-    buffer.byteOffset + buffer.byteLength,
-  ) as ArrayBuffer;
+  // Large files get their own ArrayBuffer: use it as is instead of copying it.
+  const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
+  const bytes = whole
+    ? (buffer.buffer as ArrayBuffer)
+    : (buffer.buffer.slice(
+        buffer.byteOffset,
+        buffer.byteOffset + buffer.byteLength,
+      ) as ArrayBuffer);
   return { name: path, bytes };
 }
 

@@ -168,15 +168,20 @@ export async function readBenchmarkParts(
   const classCache = new Map<string, number>();
   const trainingsByPart = decoded.map((part) => trainingIndices(part, classCache));
   const seeds = new Set<number>();
-  const allTrainings: number[] = [];
-  decoded.forEach((part, p) => {
+  decoded.forEach((part) => {
     const kind = part.columns.get('kind') as Int32Array;
     const seed = part.columns.get('seed') as Int32Array;
+    let last = Number.NaN;
     for (let i = 0; i < part.rows; i++) {
-      if (kind[i] === KIND_RUN) seeds.add(seed[i]);
-      allTrainings.push(trainingsByPart[p][i]);
+      if (kind[i] === KIND_RUN && seed[i] !== last) {
+        last = seed[i];
+        seeds.add(last);
+      }
     }
   });
+  const allTrainings = (function* () {
+    for (const trainings of trainingsByPart) yield* trainings;
+  })();
   const seedList = seeds.size > 0 ? [...seeds] : first.metadata.protocol.seeds;
   const tables = createTables(
     first.metadata.protocol.shortEpochs,

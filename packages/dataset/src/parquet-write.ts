@@ -144,6 +144,8 @@ export function encodeBenchmark(bench: Benchmark, options: EncodeOptions = {}): 
     codec: options.codec ?? 'SNAPPY',
     compressors: options.compressors,
     rowGroupSize: options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
+    // One page per column chunk: the reader then gets each column in one piece, without copies.
+    pageSize: 0,
     kvMetadata: encodeMetadata(bench.metadata),
     statistics: false,
     createdBy: '@nashpobench2/dataset (hyparquet-writer)',
