@@ -2,6 +2,7 @@ import type { Rng } from '@nashpobench2/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { pytorchBiasBound, pytorchWeightBound, uniformValues } from './pytorch-init.js';
 import {
+  batchNormInference,
   batchNormTraining,
   avgPool3x3IncludePad as fusedAvgPool3x3,
 } from './wasm-kernels/index.js';
@@ -109,14 +110,14 @@ export class BatchNorm {
    */
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     if (!training) {
-      return tf.batchNorm4d(
+      return batchNormInference(
         x,
         this.runningMean as tf.Tensor1D,
         this.runningVariance as tf.Tensor1D,
-        this.beta as tf.Tensor1D,
         this.gamma as tf.Tensor1D,
+        this.beta as tf.Tensor1D,
         BATCH_NORM_EPSILON,
-      );
+      ) as tf.Tensor4D;
     }
 
     // One fused kernel per direction where the backend has it (see wasm-kernels/batch-norm.ts).

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchNormTraining } from './batch-norm.js';
+import { batchNormInference, batchNormTraining } from './batch-norm.js';
 import { normals, relativeError, runOn, setupBackends } from './test-support.js';
 
 /** Float64 sums in the fused kernels against float32 ops in the reference: ~1e-7..1e-6 apart. */
@@ -105,6 +105,45 @@ describe('fused batch norm (training mode)', () => {
       }
     });
   }
+
+  it('evaluates with given statistics like tf.batchNorm, gradients included', async () => {
+    const shape: [number, number, number, number] = [3, 4, 5, 8];
+    const size = shape.reduce((a, b) => a * b);
+    const x = normals(size, 21);
+    const stats = [normals(8, 22), normals(8, 23).map((v) => 0.5 + v * v), normals(8, 24)];
+    const w = normals(size, 25);
+    const run = (fn: typeof batchNormInference) => () => {
+      const [mean, variance, gamma] = stats.map((v) => tf.tensor1d(v));
+      const beta = tf.tensor1d(normals(8, 26));
+      const f = (a: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const y = fn(
+          a,
+          m as tf.Tensor1D,
+          v as tf.Tensor1D,
+          g as tf.Tensor1D,
+          b as tf.Tensor1D,
+          EPSILON,
+        );
+        return tf.sum(tf.mul(y, tf.tensor(w, shape)));
+      };
+      const y = fn(tf.tensor(x, shape), mean, variance, gamma, beta, EPSILON);
+      return [y, ...tf.grads(f)([tf.tensor(x, shape), mean, variance, gamma, beta])];
+    };
+    const composite: typeof batchNormInference = (a, m, v, g, b, e) =>
+      tf.batchNorm(a, m, v, b, g, e);
+    const expected = await runOn('cpu', run(composite));
+    for (const backend of ['wasm', 'cpu'] as const) {
+      const actual = await runOn(backend, run(batchNormInference));
+      for (const [i, name] of ['y', 'dx', 'dmean', 'dvariance', 'dgamma', 'dbeta'].entries()) {
+        const withinTolerance = relativeError(actual[i], expected[i]) < TOLERANCE;
+        expect({ backend, name, withinTolerance }).toEqual({
+          backend,
+          name,
+          withinTolerance: true,
+        });
+      }
+    }
+  });
 
   it('leaks no tensors in a gradient step', async () => {
     await tf.setBackend('wasm');

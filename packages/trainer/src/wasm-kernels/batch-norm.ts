@@ -1,6 +1,6 @@
 /**
- * Batch norm in training mode as one fused kernel per direction, for the backends whose data
- * lives in this process ('wasm', 'cpu'). Composed from stock ops, the forward pass costs
+ * Batch norm in training mode as one fused kernel per direction (and evaluation as one pass), for
+ * the backends whose data lives in this process ('wasm', 'cpu'). Composed from stock ops, the forward pass costs
  * `moments` (mean, subtract, square, mean) plus `batchNorm`, and its gradient a dozen
  * broadcasting ops (`Tile` alone was the second most expensive kernel of a WASM step); here each
  * direction is two passes over memory, with per-channel sums in float64:
@@ -11,29 +11,15 @@
  *   reaches the mean and variance outputs.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { affine, affine2, gradientSums, shiftedSums } from './channel-loops.js';
 import { assertFloat32, hostTensors } from './host-tensors.js';
 
 /** Kernel of the forward pass: inputs x, scale, offset; outputs y, mean, biased variance. */
 export const BATCH_NORM_TRAINING = 'NhbBatchNormTraining';
 /** Kernel of the backward pass: inputs dy, x, scale, mean, variance, dMean, dVariance. */
 export const BATCH_NORM_TRAINING_GRAD = 'NhbBatchNormTrainingGrad';
-
-/** Pixels per block of the channel loops: small enough for L1, large enough to amortize. */
-const BLOCK_PIXELS = 512;
-
-/** y = x·a[c] + b[c] over the channel-last `x`, in cache-sized blocks. */
-function affine(x: Float32Array, y: Float32Array, a: Float64Array, b: Float64Array): void {
-  const channels = a.length;
-  const block = BLOCK_PIXELS * channels;
-  for (let start = 0; start < x.length; start += block) {
-    const end = Math.min(x.length, start + block);
-    for (let c = 0; c < channels; c++) {
-      const ac = a[c];
-      const bc = b[c];
-      for (let i = start + c; i < end; i += channels) y[i] = x[i] * ac + bc;
-    }
-  }
-}
+/** Kernel of evaluation with given statistics: inputs x, mean, variance, scale, offset. */
+export const BATCH_NORM_INFERENCE = 'NhbBatchNormInference';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -54,22 +40,7 @@ function forwardKernel(backendName: 'wasm' | 'cpu') {
     const shift = Float64Array.from(xs.subarray(0, channels));
     const sum = new Float64Array(channels);
     const sumSquares = new Float64Array(channels);
-    const block = BLOCK_PIXELS * channels;
-    for (let start = 0; start < xs.length; start += block) {
-      const end = Math.min(xs.length, start + block);
-      for (let c = 0; c < channels; c++) {
-        const k = shift[c];
-        let s = 0;
-        let q = 0;
-        for (let i = start + c; i < end; i += channels) {
-          const d = xs[i] - k;
-          s += d;
-          q += d * d;
-        }
-        sum[c] += s;
-        sumSquares[c] += q;
-      }
-    }
+    shiftedSums(xs, shift, sum, sumSquares);
 
     const a = new Float64Array(channels);
     const b = new Float64Array(channels);
@@ -107,22 +78,7 @@ function backwardKernel(backendName: 'wasm' | 'cpu') {
     const pixels = xs.length / channels;
     const sumDy = new Float64Array(channels);
     const sumDyCentered = new Float64Array(channels);
-    const block = BLOCK_PIXELS * channels;
-    for (let start = 0; start < xs.length; start += block) {
-      const end = Math.min(xs.length, start + block);
-      for (let c = 0; c < channels; c++) {
-        const m = mu[c];
-        let s = 0;
-        let sc = 0;
-        for (let i = start + c; i < end; i += channels) {
-          const g = dys[i];
-          s += g;
-          sc += g * (xs[i] - m);
-        }
-        sumDy[c] += s;
-        sumDyCentered[c] += sc;
-      }
-    }
+    gradientSums(dys, xs, mu, sumDy, sumDyCentered);
 
     // dx = dy·a + x·q + r per channel (the closed form, expanded so one pass computes it).
     const a = new Float64Array(channels);
@@ -138,23 +94,58 @@ function backwardKernel(backendName: 'wasm' | 'cpu') {
       q[c] = (-a[c] * inverseStd * inverseStd * sumDyCentered[c]) / pixels + extraVariance;
       r[c] = (-a[c] * sumDy[c]) / pixels - mu[c] * q[c] + extraMean;
     }
-    const blockAll = BLOCK_PIXELS * channels;
-    for (let start = 0; start < xs.length; start += blockAll) {
-      const end = Math.min(xs.length, start + blockAll);
-      for (let c = 0; c < channels; c++) {
-        const ac = a[c];
-        const qc = q[c];
-        const rc = r[c];
-        for (let i = start + c; i < end; i += channels) dxs[i] = dys[i] * ac + xs[i] * qc + rc;
-      }
-    }
+    affine2(dys, xs, dxs, a, q, r);
     return [dxInfo, dScaleInfo, dOffsetInfo];
   };
 }
 
+function inferenceKernel(backendName: 'wasm' | 'cpu') {
+  return ({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo => {
+    const { x, mean, variance, scale, offset } = inputs as Record<string, tf.TensorInfo>;
+    assertFloat32(BATCH_NORM_INFERENCE, { x, mean, variance, scale, offset });
+    const epsilon = (attrs as { varianceEpsilon: number }).varianceEpsilon;
+    const channels = x.shape[x.shape.length - 1];
+    const host = hostTensors(backend, backendName);
+    const yInfo = host.alloc(x.shape);
+    const [xs, ys, mu, sigma2, gamma, beta] = [x, yInfo, mean, variance, scale, offset].map((t) =>
+      host.view(t),
+    );
+    const a = new Float64Array(channels);
+    const b = new Float64Array(channels);
+    for (let c = 0; c < channels; c++) {
+      a[c] = gamma[c] / Math.sqrt(sigma2[c] + epsilon);
+      b[c] = beta[c] - mu[c] * a[c];
+    }
+    affine(xs, ys, a, b);
+    return yInfo;
+  };
+}
+
+/** Gradient of the inference kernel (rarely needed: evaluation runs without a tape). */
+const inferenceGradient: tf.GradConfig = {
+  kernelName: BATCH_NORM_INFERENCE,
+  inputsToSave: ['x', 'mean', 'variance', 'scale'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, mean, variance, scale] = saved;
+    const epsilon = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+    const g = dy as tf.Tensor;
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    const inverseStd = tf.rsqrt(tf.add(variance, epsilon));
+    const centered = tf.sub(x, mean);
+    const dCentered = tf.sum(tf.mul(g, centered), axes);
+    return {
+      x: () => tf.mul(g, tf.mul(scale, inverseStd)),
+      mean: () => tf.neg(tf.mul(tf.sum(g, axes), tf.mul(scale, inverseStd))),
+      variance: () => tf.mul(dCentered, tf.mul(scale, tf.mul(tf.pow(inverseStd, 3), -0.5))),
+      scale: () => tf.mul(dCentered, inverseStd),
+      offset: () => tf.sum(g, axes),
+    };
+  },
+};
+
 let registered = false;
 
-/** Registers both kernels for 'wasm' and 'cpu' and the gradient of the forward one; idempotent. */
+/** Registers the three kernels for 'wasm' and 'cpu' and their gradients; idempotent. */
 export function registerBatchNormKernels(): void {
   if (registered) return;
   registered = true;
@@ -169,7 +160,13 @@ export function registerBatchNormKernels(): void {
       backendName,
       kernelFunc: backwardKernel(backendName) as unknown as tf.KernelFunc,
     });
+    tf.registerKernel({
+      kernelName: BATCH_NORM_INFERENCE,
+      backendName,
+      kernelFunc: inferenceKernel(backendName) as unknown as tf.KernelFunc,
+    });
   }
+  tf.registerGradient(inferenceGradient);
   tf.registerGradient({
     kernelName: BATCH_NORM_TRAINING,
     inputsToSave: ['x', 'scale'],
@@ -221,4 +218,24 @@ export function batchNormTraining(
   const { mean, variance } = tf.moments(x, axes);
   const y = tf.batchNorm(x, mean, variance, offset, scale, varianceEpsilon);
   return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+}
+
+/**
+ * Batch norm with given statistics (evaluation): scale·(x − mean)/√(variance + ε) + offset over
+ * the last axis. One pass where the active backend has the kernel, else `tf.batchNorm`.
+ */
+export function batchNormInference(
+  x: tf.Tensor,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  scale: tf.Tensor1D,
+  offset: tf.Tensor1D,
+  varianceEpsilon: number,
+): tf.Tensor {
+  registerBatchNormKernels();
+  if (tf.getKernel(BATCH_NORM_INFERENCE, tf.getBackend()) !== undefined) {
+    const inputs = { x, mean, variance, scale, offset };
+    return tf.engine().runKernel(BATCH_NORM_INFERENCE, inputs, { varianceEpsilon }) as tf.Tensor;
+  }
+  return tf.batchNorm(x, mean, variance, offset, scale, varianceEpsilon);
 }
