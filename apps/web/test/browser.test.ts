@@ -391,6 +391,21 @@ describe.skipIf(!chromiumAvailable)('web explorer in headless chromium', () => {
     await page.getByTestId('cell-view').waitFor();
     expect(await page.getByTestId('provenance').first().textContent()).toContain('partial.parquet');
   });
+
+  it('opens a local file chosen with the file picker', async () => {
+    await page.goto(`${base}#race`);
+    await page.getByTestId('load-error').waitFor({ timeout: 30_000 });
+    await page.getByTestId('file-input').setInputFiles({
+      name: 'picked-partial.parquet',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(partialFixtureBytes()),
+    });
+    await page.getByTestId('race-view').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('provenance').first().textContent()).toContain(
+      'picked-partial.parquet',
+    );
+    expect(await page.getByTestId('race-incomplete').count()).toBe(1);
+  });
 });
 
 if (!chromiumAvailable) {
