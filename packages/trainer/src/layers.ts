@@ -27,14 +27,15 @@ export class ParameterStore {
 
   /** A trainable variable filled with `values` in the given shape. */
   add(name: string, shape: number[], values: Float32Array): tf.Variable {
-    const variable = tf.variable(tf.tensor(values, shape), true, this.prefix + name);
+    // tf.variable keeps its own reference to the data, so the initial tensor is released here.
+    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape), true, this.prefix + name));
     this.trainable.push({ name, variable });
     return variable;
   }
 
   /** A non-trainable variable (running statistic). */
   buffer(name: string, shape: number[], fill: number): tf.Variable {
-    const variable = tf.variable(tf.fill(shape, fill), false, this.prefix + name);
+    const variable = tf.tidy(() => tf.variable(tf.fill(shape, fill), false, this.prefix + name));
     this.buffers.push(variable);
     return variable;
   }
