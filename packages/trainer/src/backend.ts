@@ -32,11 +32,15 @@ async function cpuCount(): Promise<number> {
   return os.availableParallelism?.() ?? os.cpus().length;
 }
 
-async function tryNode(pkg: string, wantGpu: boolean): Promise<{ backend: string; device: string }> {
+async function tryNode(
+  pkg: string,
+  wantGpu: boolean,
+): Promise<{ backend: string; device: string }> {
   // Importing the binding registers the 'tensorflow' backend; it fails where libtensorflow
   // (downloaded by the package's install script) is absent.
   await import(pkg);
-  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its backend did not initialize`);
+  if (!(await tf.setBackend('tensorflow')))
+    throw new Error(`${pkg} loaded but its backend did not initialize`);
   if (wantGpu) {
     const gpu = (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
     if (gpu === false) throw new Error(`${pkg} found no CUDA device`);

@@ -9,7 +9,13 @@ import {
   Linear,
   ParameterStore,
 } from './layers.js';
-import { expectNoLeak, FLOAT32_TOLERANCE, useCpuBackend, valuesOf } from './test-helpers.js';
+import {
+  expectAllClose,
+  expectNoLeak,
+  FLOAT32_TOLERANCE,
+  useCpuBackend,
+  valuesOf,
+} from './test-helpers.js';
 
 beforeAll(useCpuBackend);
 
@@ -56,7 +62,7 @@ describe('avgPool3x3IncludePad', () => {
       const pooled = avgPool3x3IncludePad(image);
       expect(pooled.shape).toEqual([1, 3, 3, 1]);
       const values = valuesOf(pooled);
-      expected.forEach((value, i) => expect(values[i]).toBeCloseTo(value, 5));
+      expectAllClose(values, expected, FLOAT32_TOLERANCE);
       // TensorFlow's own 'same' pooling would divide the corner by 4 (12/4 = 3), not by 9.
       expect(tf.tidy(() => valuesOf(tf.avgPool(image, 3, 1, 'same')))[0]).toBeCloseTo(3, 5);
       tf.dispose([image, pooled]);
@@ -77,7 +83,8 @@ describe('Conv2d', () => {
       const kernel = valuesOf(conv.weight);
       const bias = valuesOf(conv.bias as tf.Variable);
       const reference = referenceConv(input, [4, 4, 2], kernel, [3, 3], 2, 1);
-      valuesOf(y).forEach((value, i) => expect(value).toBeCloseTo(reference[i] + bias[i % 3], 4));
+      const withBias = reference.map((value, i) => value + bias[i % 3]);
+      expectAllClose(valuesOf(y), withBias, 1e-4);
       tf.dispose([x, y]);
     });
     store.dispose();
@@ -112,7 +119,11 @@ describe('BatchNorm', () => {
       const x = tf.tensor4d(values, [2, 1, 2, 1]);
       const y = bn.apply(x, true);
       const scale = 1 / Math.sqrt(3.5 + BATCH_NORM_EPSILON);
-      valuesOf(y).forEach((value, i) => expect(value).toBeCloseTo((values[i] - 3) * scale, 5));
+      expectAllClose(
+        valuesOf(y),
+        values.map((v) => (v - 3) * scale),
+        FLOAT32_TOLERANCE,
+      );
       tf.dispose([x, y]);
     });
     // momentum 0.1: running = 0.9·running + 0.1·batch, starting from mean 0 and variance 1.
@@ -139,7 +150,7 @@ describe('BatchNorm', () => {
       const x = tf.tensor4d(values, [2, 1, 2, 1]);
       const y = bn.apply(x, false);
       const expected = values.map((v) => (2 * (v - 0.5)) / Math.sqrt(4 + BATCH_NORM_EPSILON) - 1);
-      valuesOf(y).forEach((value, i) => expect(value).toBeCloseTo(expected[i], 5));
+      expectAllClose(valuesOf(y), expected, FLOAT32_TOLERANCE);
       tf.dispose([x, y]);
     });
     expect(valuesOf(bn.runningMean)).toEqual([0.5]);

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { InvalidArgumentError } from '@nashpobench2/search-space';
 import {
+  CIFAR10_RECORDS_PER_FILE,
   CIFAR10_TEST_FILE,
   CIFAR10_TRAIN_FILES,
   type Cifar10,
@@ -45,7 +46,7 @@ async function readDirectoryFiles(path: string): Promise<Map<string, Uint8Array>
   return files;
 }
 
-async function decode(path: string): Promise<Cifar10> {
+async function decode(path: string, recordsPerFile: number | null): Promise<Cifar10> {
   const info = await stat(path).catch(() => null);
   if (!info) {
     throw new InvalidArgumentError(
@@ -68,11 +69,22 @@ async function decode(path: string): Promise<Cifar10> {
   }
   const train = decodeCifarRecords(
     CIFAR10_TRAIN_FILES.map((name) => ({ name, data: files.get(name) as Uint8Array })),
+    recordsPerFile,
   );
-  const test = decodeCifarRecords([
-    { name: CIFAR10_TEST_FILE, data: files.get(CIFAR10_TEST_FILE) as Uint8Array },
-  ]);
+  const test = decodeCifarRecords(
+    [{ name: CIFAR10_TEST_FILE, data: files.get(CIFAR10_TEST_FILE) as Uint8Array }],
+    recordsPerFile,
+  );
   return { train, test };
+}
+
+/** Options of {@link loadCifar10}. */
+export interface LoadCifar10Options {
+  /**
+   * Records every batch file must hold; default 10,000 (the release's); null accepts any whole
+   * number of records (small test fixtures).
+   */
+  readonly recordsPerFile?: number | null;
 }
 
 /**
@@ -80,11 +92,13 @@ async function decode(path: string): Promise<Cifar10> {
  * `cifar-10-batches-bin/` folder. Checks record counts and sizes and labels; fails clearly on a
  * truncated or wrong file. Decoded arrays are cached per path for the life of the process.
  */
-export function loadCifar10(path: string): Promise<Cifar10> {
-  const key = resolve(path);
+export function loadCifar10(path: string, options: LoadCifar10Options = {}): Promise<Cifar10> {
+  const recordsPerFile =
+    options.recordsPerFile === undefined ? CIFAR10_RECORDS_PER_FILE : options.recordsPerFile;
+  const key = `${resolve(path)}\0${recordsPerFile}`;
   let pending = cache.get(key);
   if (!pending) {
-    pending = decode(key);
+    pending = decode(resolve(path), recordsPerFile);
     cache.set(key, pending);
     pending.catch(() => cache.delete(key));
   }

@@ -49,7 +49,10 @@ class Cell {
       const op = this.ops[edge];
       let out: tf.Tensor4D | null = null;
       if (op === OP_CONV) {
-        out = (this.convs[edge] as ReluConvBn).apply(input ?? (tf.zerosLike(x) as tf.Tensor4D), training);
+        out = (this.convs[edge] as ReluConvBn).apply(
+          input ?? (tf.zerosLike(x) as tf.Tensor4D),
+          training,
+        );
       } else if (op === OP_AVG_POOL) {
         out = input && avgPool3x3IncludePad(input);
       } else if (op === OP_SKIP) {
@@ -121,7 +124,16 @@ export function createNetwork(cellCode: CellCode, options: NetworkOptions = {}):
   parseCellCode(cellCode);
 
   const store = new ParameterStore(createRng(seed));
-  const stemConv = new Conv2d(store, 'stem.conv', shape.inputChannels, shape.stemChannels, 3, 1, 1, true);
+  const stemConv = new Conv2d(
+    store,
+    'stem.conv',
+    shape.inputChannels,
+    shape.stemChannels,
+    3,
+    1,
+    1,
+    true,
+  );
   const stemBn = new BatchNorm(store, 'stem.bn', shape.stemChannels);
 
   const blocks: { apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D }[] = [];

@@ -38,7 +38,9 @@ export function stratifiedSplit(
   classCount = 10,
 ): Int32Array[] {
   const byClass: number[][] = Array.from({ length: classCount }, () => []);
-  labels.forEach((label, index) => byClass[label].push(index));
+  labels.forEach((label, index) => {
+    byClass[label].push(index);
+  });
   const smallest = Math.min(...byClass.map((members) => members.length));
   const total = sizes.reduce((a, b) => a + b, 0);
   if (sizes.some((s) => s % classCount !== 0) || total / classCount > smallest) {
@@ -114,7 +116,12 @@ export function parseOfficialSplit(text: string): OfficialSplit {
   const list = (key: string): number[] => {
     const match = new RegExp(`^${key}:\\s*\\[([^\\]]*)\\]`, 'm').exec(text);
     if (!match) {
-      throw new InvalidArgumentError('trainer', 'split', key, 'a split.yaml with train and valid lists');
+      throw new InvalidArgumentError(
+        'trainer',
+        'split',
+        key,
+        'a split.yaml with train and valid lists',
+      );
     }
     return match[1].split(',').map((item) => Number(item.trim()));
   };

@@ -116,7 +116,10 @@ export function protocolByName(name: string): TrainerProtocol {
  * The protocol as applied to a data copy whose order is not the official one: the official
  * split indices do not apply, so a seeded stratified 50/50 split is used and recorded.
  */
-export function withStratifiedSplit(protocol: TrainerProtocol, dataSource: string): TrainerProtocol {
+export function withStratifiedSplit(
+  protocol: TrainerProtocol,
+  dataSource: string,
+): TrainerProtocol {
   if (protocol.splitKind === 'stratified') return { ...protocol, dataSource };
   return {
     ...protocol,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cosineAnnealingLr, NesterovSgd } from './sgd.js';
-import { expectNoLeak, useCpuBackend, valuesOf } from './test-helpers.js';
+import { expectAllClose, expectNoLeak, useCpuBackend, valuesOf } from './test-helpers.js';
 
 beforeAll(useCpuBackend);
 
@@ -61,7 +61,7 @@ describe('NesterovSgd', () => {
     optimizer.step(0.05, [p], grads);
     const d = [1 + 5e-4 * 3, -2 + 5e-4 * 4];
     const expected = [3 - 0.05 * 1.9 * d[0], 4 - 0.05 * 1.9 * d[1]];
-    valuesOf(p).forEach((value, i) => expect(value).toBeCloseTo(expected[i], 5));
+    expectAllClose(valuesOf(p), expected, 1e-6);
     tf.dispose([p, grads.vector]);
     optimizer.dispose();
   });

@@ -23,7 +23,8 @@ function readOctal(block: Uint8Array, start: number, length: number): number {
 
 /**
  * Lists the regular files of an uncompressed tar archive (ustar/GNU/pax headers; pax and GNU
- * long-name records are honoured). Throws when a header or a file runs past the end (truncated).
+ * long-name records are honoured). Throws when a header or a file runs past the end or the
+ * end-of-archive zero block is missing (truncated).
  */
 export function readTar(archive: Uint8Array): TarEntry[] {
   const entries: TarEntry[] = [];
@@ -62,13 +63,11 @@ export function readTar(archive: Uint8Array): TarEntry[] {
     offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
   }
 
-  if (offset < archive.length || entries.length === 0) {
-    throw new InvalidArgumentError(
-      'trainer',
-      'archive',
-      `${archive.length} bytes`,
-      'a complete tar archive (it ends inside a header)',
-    );
-  }
-  return entries;
+  // Every archive ends with zero blocks; running out of bytes before them means it was cut.
+  throw new InvalidArgumentError(
+    'trainer',
+    'archive',
+    `${archive.length} bytes`,
+    'a complete tar archive (it ends before its end-of-archive blocks: truncated)',
+  );
 }

@@ -9,8 +9,7 @@ import {
 } from '@nashpobench2/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import './register-gradients.js';
-import { makeBatch } from './augment.js';
-import { shuffledIndices } from './augment.js';
+import { makeBatch, shuffledIndices } from './augment.js';
 import type { ImageSet } from './cifar10.js';
 import { createNetwork, type Network } from './network.js';
 import type { PreparedData } from './prepare-data.js';
