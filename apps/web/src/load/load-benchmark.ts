@@ -55,6 +55,8 @@ export async function loadBenchmark(
           onProgress({ phase: 'parse', bytes: reply.bytes });
           // Every view needs the 1,011 cell classes; the first use computes them (a few hundred
           // ms), so do it now, while the worker parses and the page has nothing else to do.
+          // TODO: this is still one long main-thread task; it would vanish if search-space shipped
+          // its 4,096 class ids precomputed (or accepted them from the worker).
           setTimeout(() => cellClasses(), 0);
         } else if (reply.type === 'failed') reject(new Error(reply.message));
         else {

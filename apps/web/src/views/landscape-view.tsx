@@ -309,7 +309,7 @@ function LandscapePanels({ benchmark, table, what, settingA, settingB, onSetting
               testId="best-settings"
               deps={[best]}
               render={() => bestSettingMap(best.histogram)}
-              caption={`${best.classIds.length} architectures with all 48 values; ${best.distinctBestSettings} settings are best for some; ${fixed(100 * best.all.shareDifferent, 1)} % prefer another setting than the best fixed one (${settingLabel(best.globalBestSetting)}).`}
+              caption={`${best.classIds.length} architectures with all 48 values${best.indifferentArchitectures > 0 ? ` (and ${best.indifferentArchitectures} with the same value everywhere, left out)` : ''}; ${best.distinctBestSettings} settings are best for some; ${fixed(100 * best.all.shareDifferent, 1)} % prefer another setting than the best fixed one (${settingLabel(best.globalBestSetting)}).`}
             />
           ) : (
             <p class="notice">No architecture has values for all 48 settings.</p>
