@@ -167,6 +167,11 @@ async function main(): Promise<void> {
           console.log(
             `| ${backend} | ${network} | \`${cell}\` | ${batch} | ${format(trainIps)} | ${format(evalIps)} | ${format(mid('stepMs'))} | ${format(mid('trainForwardMs'))} | ${format(mid('evalForwardMs'))} | ${(mid('stepMs') / mid('trainForwardMs')).toFixed(2)} | ${(mid('stepMs') / mid('evalForwardMs')).toFixed(2)} | ${format(mid('stepCpuMs'))} | ${(mid('stepCpuMs') / mid('trainForwardCpuMs')).toFixed(2)} | ${ref ? format(ref.trainImagesPerSecond) : '-'} | ${ref ? format(ref.evalImagesPerSecond) : '-'} | ${pct(trainIps, ref?.trainImagesPerSecond)} | ${pct(evalIps, ref?.evalImagesPerSecond)} |`,
           );
+          if (network === 'paper' || values.profile) {
+            console.log(
+              `#   WASM heap after the steps: ${rows.map((r) => r.memoryMiB.toFixed(0)).join(', ')} MiB`,
+            );
+          }
           const leaked = rows.map((r) => r.leakedTensors).filter((n) => n !== 0);
           if (leaked.length > 0) console.log(`#   leaked tensors per worker: ${leaked.join(', ')}`);
           for (const r of rows.slice(0, 1)) {

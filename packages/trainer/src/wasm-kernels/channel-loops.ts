@@ -180,3 +180,33 @@ export function affine2(
     }
   }
 }
+
+/** sum[c] += Σ x over every pixel. */
+export function channelSums(x: Float32Array, sum: Float64Array): void {
+  const channels = sum.length;
+  const block = BLOCK_PIXELS * channels;
+  for (let start = 0; start < x.length; start += block) {
+    const end = Math.min(x.length, start + block);
+    if (channels % 4 !== 0) {
+      for (let c = 0; c < channels; c++) {
+        let s = 0;
+        for (let i = start + c; i < end; i += channels) s += x[i];
+        sum[c] += s;
+      }
+      continue;
+    }
+    for (let c = 0; c < channels; c += 4) {
+      let [s0, s1, s2, s3] = [0, 0, 0, 0];
+      for (let i = start + c; i < end; i += channels) {
+        s0 += x[i];
+        s1 += x[i + 1];
+        s2 += x[i + 2];
+        s3 += x[i + 3];
+      }
+      sum[c] += s0;
+      sum[c + 1] += s1;
+      sum[c + 2] += s2;
+      sum[c + 3] += s3;
+    }
+  }
+}

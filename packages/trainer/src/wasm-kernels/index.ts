@@ -8,6 +8,7 @@ import { registerAvgPoolKernels } from './avg-pool.js';
 import { registerBatchNormKernels } from './batch-norm.js';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input.js';
+import { makeAvgPoolGradWasm, makeSumWasm } from './reductions.js';
 import { makeCastWasm, makeIdentityWasm } from './shared-copies.js';
 
 export { AVG_POOL_3X3_INCLUDE_PAD, avgPool3x3IncludePad } from './avg-pool.js';
@@ -47,7 +48,8 @@ function wrapStock(kernelName: string, make: (stock: tf.KernelFunc) => unknown):
 /**
  * Registers the WASM convolution gradients (`Conv2DBackpropFilter`, which the backend lacks, and
  * a faster `Conv2DBackpropInput` that keeps the stock one as fallback), `Identity` and `Cast`
- * kernels that share buffers instead of copying them, and the fused kernels.
+ * kernels that share buffers instead of copying them, faster `Sum` (per-channel) and
+ * `AvgPoolGrad` (non-overlapping windows) for their common case, and the fused kernels.
  * Call it after importing `@tensorflow/tfjs-backend-wasm` (whose import registers the stock
  * kernels); idempotent.
  */
@@ -64,6 +66,8 @@ export function registerWasmKernels(): void {
   wrapStock('Conv2DBackpropInput', makeConv2dBackpropInputWasm);
   wrapStock('Identity', makeIdentityWasm);
   wrapStock('Cast', makeCastWasm);
+  wrapStock('Sum', makeSumWasm);
+  wrapStock('AvgPoolGrad', makeAvgPoolGradWasm);
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
     tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
   }
