@@ -11,13 +11,8 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import {
-  CONFIGURATION_COUNT,
-  classIdsByCellIndex,
-  configAt,
-  createRng,
-} from '@nashpobench2/search-space';
-import { Benchmark, type Mode, makeSyntheticRecords } from '../src/index.js';
+import { classIdsByCellIndex } from '@nashpobench2/search-space';
+import { Benchmark, makeSyntheticRecords } from '../src/index.js';
 import { NODE_COMPRESSORS, writeBenchmarkFile } from '../src/node.js';
 
 const QUERY_COUNT = 3_000_000;
@@ -60,6 +55,48 @@ function openInFreshProcess(
   return JSON.parse(output.trim().split('\n').at(-1) as string);
 }
 
+/** Runs the query measurements of `open-file.ts` in a new Node process; its report lines. */
+function queryInFreshProcess(path: string, queries: number, objectQueries: number): string[] {
+  const script = fileURLToPath(new URL('./open-file.ts', import.meta.url));
+  const args = [
+    '--import',
+    'tsx',
+    script,
+    path,
+    'query',
+    '1',
+    String(queries),
+    String(objectQueries),
+  ];
+  const output = execFileSync(process.execPath, args, { encoding: 'utf8' });
+  return output.trim().split('\n').slice(0, -1);
+}
+
+type Codec = 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
+
+/** Generates the full synthetic benchmark and writes it once per codec; the records are dropped after. */
+async function writeFullBenchmark(
+  folder: string,
+): Promise<{ codec: Codec; path: string; bytes: number; writeSeconds: number }[]> {
+  const data = await timed(() => makeSyntheticRecords());
+  const built = await timed(() =>
+    Benchmark.fromRecords(data.value.runs, data.value.long, data.value.metadata),
+  );
+  console.log(
+    `runs ${data.value.runs.length}, long values ${data.value.long.length}; generate ${data.wall.toFixed(2)} s, fromRecords ${built.wall.toFixed(2)} s`,
+  );
+  const codecs = (process.env.NHB_BENCH_CODECS ?? 'SNAPPY,GZIP,UNCOMPRESSED').split(',') as Codec[];
+  const files = [];
+  for (const codec of codecs) {
+    const path = join(folder, `${codec}.parquet`);
+    const write = await timed(() =>
+      writeBenchmarkFile(path, built.value, { codec, compressors: NODE_COMPRESSORS }),
+    );
+    files.push({ codec, path, bytes: (await stat(path)).size, writeSeconds: write.wall });
+  }
+  return files;
+}
+
 async function main(): Promise<void> {
   console.log(
     `machine: ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}, Node ${process.version}, load average ${load()}, ${new Date().toISOString()}`,
@@ -72,79 +109,22 @@ async function main(): Promise<void> {
 
   const folder = await mkdtemp(join(tmpdir(), 'nhb-bench-'));
   try {
-    const data = await timed(() => makeSyntheticRecords());
-    const built = await timed(() =>
-      Benchmark.fromRecords(data.value.runs, data.value.long, data.value.metadata),
-    );
-    const bench = built.value;
-    console.log(
-      `runs ${data.value.runs.length}, long values ${data.value.long.length}; generate ${data.wall.toFixed(2)} s, fromRecords ${built.wall.toFixed(2)} s`,
-    );
-
-    const codecs = (process.env.NHB_BENCH_CODECS ?? 'SNAPPY,GZIP,UNCOMPRESSED').split(',') as (
-      | 'SNAPPY'
-      | 'GZIP'
-      | 'UNCOMPRESSED'
-    )[];
-    let opened: Benchmark | undefined;
-    for (const codec of codecs) {
-      const path = join(folder, `${codec}.parquet`);
-      const write = await timed(() =>
-        writeBenchmarkFile(path, bench, { codec, compressors: NODE_COMPRESSORS }),
-      );
-      const size = (await stat(path)).size;
+    const files = await writeFullBenchmark(folder);
+    for (const file of files) {
       for (const columns of ['query', 'all'] as const) {
         // A fresh process per measurement: the first open there includes one-time costs
         // (module start, the cells' equivalence classes), the later ones do not.
-        const opens = openInFreshProcess(path, columns, LOAD_REPEATS);
+        const opens = openInFreshProcess(file.path, columns, LOAD_REPEATS);
         const later = opens.slice(1);
         console.log(
-          `${codec.padEnd(12)} ${(size / 2 ** 20).toFixed(1)} MiB (write ${write.wall.toFixed(1)} s), open columns '${columns}' in a fresh process: first wall ${opens[0].wall.toFixed(3)} s / cpu ${opens[0].cpu.toFixed(3)} s; later opens median wall ${median(later.map((o) => o.wall)).toFixed(3)} s / cpu ${median(later.map((o) => o.cpu)).toFixed(3)} s (min wall ${Math.min(...later.map((o) => o.wall)).toFixed(3)} s); load average ${load()}`,
+          `${file.codec.padEnd(12)} ${(file.bytes / 2 ** 20).toFixed(1)} MiB (write ${file.writeSeconds.toFixed(1)} s), open columns '${columns}' in a fresh process: first wall ${opens[0].wall.toFixed(3)} s / cpu ${opens[0].cpu.toFixed(3)} s; later opens median wall ${median(later.map((o) => o.wall)).toFixed(3)} s / cpu ${median(later.map((o) => o.cpu)).toFixed(3)} s (min wall ${Math.min(...later.map((o) => o.wall)).toFixed(3)} s); load average ${load()}`,
         );
       }
-      opened ??= await Benchmark.open(path, { columns: 'query' });
     }
-
-    const target = opened ?? bench;
-    const rng = createRng(42);
-    const indices = new Int32Array(QUERY_COUNT);
-    const modes: Mode[] = ['train', 'valid', 'test'];
-    const modeOf = new Uint8Array(QUERY_COUNT);
-    const epochOf = new Uint8Array(QUERY_COUNT);
-    for (let i = 0; i < QUERY_COUNT; i++) {
-      indices[i] = rng.int(CONFIGURATION_COUNT);
-      modeOf[i] = rng.int(3);
-      epochOf[i] = 1 + rng.int(12);
-    }
-    for (const seed of [555, undefined]) {
-      let sink = 0;
-      const run = await timed(() => {
-        for (let i = 0; i < QUERY_COUNT; i++) {
-          const mode = modes[modeOf[i]];
-          sink +=
-            target.accuracyAt(indices[i], mode, epochOf[i], seed) +
-            target.costAt(indices[i], mode, epochOf[i], seed);
-        }
-      });
-      console.log(
-        `accuracyAt + costAt (one official query), random keys, seed ${seed ?? 'mean'}: ${(QUERY_COUNT / run.wall / 1e6).toFixed(2)} M/s by wall, ${(QUERY_COUNT / run.cpu / 1e6).toFixed(2)} M/s by cpu (checksum ${sink.toFixed(0)})`,
-      );
-    }
-
-    const keys = Array.from({ length: OBJECT_QUERY_COUNT }, (_, i) => configAt(indices[i]));
-    let sink = 0;
-    const objects = await timed(() => {
-      for (let i = 0; i < OBJECT_QUERY_COUNT; i++) {
-        sink += target.query(keys[i], {
-          mode: modes[modeOf[i]],
-          iepoch: epochOf[i],
-          seed: 555,
-        }).accuracy;
-      }
-    });
-    console.log(
-      `query(key, options) with cell-code strings, seed 555: ${(OBJECT_QUERY_COUNT / objects.wall / 1e6).toFixed(2)} M/s by wall, ${(OBJECT_QUERY_COUNT / objects.cpu / 1e6).toFixed(2)} M/s by cpu (checksum ${sink.toFixed(0)})`,
-    );
+    // Queries also run in a fresh process: this one holds the generated records, whose
+    // collection by background GC threads would be counted in its CPU time.
+    const queries = queryInFreshProcess(files[0].path, QUERY_COUNT, OBJECT_QUERY_COUNT);
+    for (const line of queries) console.log(line);
     console.log(`load average at the end ${load()}`);
   } finally {
     await rm(folder, { recursive: true, force: true });
