@@ -8,11 +8,11 @@ export interface EnsembleOptions {
   readonly members?: number;
   /** Hidden layer widths, integers ≥ 1; default [32, 32]. */
   readonly hidden?: readonly number[];
-  /** Adam updates per member, integer ≥ 1; default 400. */
+  /** Adam updates per member, integer ≥ 1; default 800. */
   readonly steps?: number;
   /** Rows per update, integer ≥ 1 (capped at the row count); default 32. */
   readonly batchSize?: number;
-  /** Peak Adam learning rate, > 0, decayed by a cosine to a tenth; default 0.003. */
+  /** Peak Adam learning rate, > 0, decayed by a cosine to a tenth; default 0.01. */
   readonly learningRate?: number;
   /** L2 weight decay added to the gradient, ≥ 0; default 1e-4. */
   readonly weightDecay?: number;
@@ -44,9 +44,9 @@ function resolve(options: EnsembleOptions): Required<EnsembleOptions> {
   const full = {
     members: 5,
     hidden: [32, 32],
-    steps: 400,
+    steps: 800,
     batchSize: 32,
-    learningRate: 0.003,
+    learningRate: 0.01,
     weightDecay: 1e-4,
     warmupFraction: 0.3,
     seed: 0,

@@ -7,6 +7,7 @@ import { registerOptimizers } from './optimizers.js';
 import { registerQuery } from './query.js';
 import { registerRun } from './run.js';
 import { registerSpace } from './space.js';
+import { registerSurrogate } from './surrogate.js';
 import { registerWeb } from './web.js';
 
 /** Every command's registration; a new command adds one line here. */
@@ -19,4 +20,5 @@ export const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [
   registerCompare,
   registerOptimizers,
   registerAnalyze,
+  registerSurrogate,
 ];

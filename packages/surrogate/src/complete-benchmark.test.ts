@@ -1,0 +1,137 @@
+import {
+  BATCH_SIZES,
+  CELL_CLASS_COUNT,
+  HYPERPARAMETER_PAIR_COUNT,
+  LEARNING_RATES,
+} from '@nashpobench2/search-space';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BenchmarkSurrogate } from './benchmark-surrogate.js';
+import {
+  type CompletedBenchmark,
+  completeBenchmark,
+  configurationOrdinal,
+} from './complete-benchmark.js';
+import { CURVE_FIELDS } from './run-summary.js';
+import { makeSyntheticTrainingData } from './synthetic-data.js';
+import { tensorflow } from './tensorflow.js';
+
+const TRAININGS = CELL_CLASS_COUNT * HYPERPARAMETER_PAIR_COUNT;
+const data = makeSyntheticTrainingData({
+  classes: 12,
+  pairsPerClass: 4,
+  replicatedConfigurations: 10,
+  longConfigurations: 24,
+});
+const seeds = data.protocol.seeds;
+let done: CompletedBenchmark;
+let tensorsLeaked = 0;
+
+beforeAll(() => {
+  const tf = tensorflow();
+  const before = tf.memory().numTensors;
+  done = completeBenchmark(data.runs, data.long, data.protocol, {
+    folds: 3,
+    ensemble: { members: 2, hidden: [8], steps: 30 },
+  });
+  tensorsLeaked = tf.memory().numTensors - before;
+}, 120_000);
+
+describe('completing the benchmark', () => {
+  it('gives every configuration one run per seed and one long value', () => {
+    expect(done.runs.length).toBe(TRAININGS * seeds.length);
+    expect(done.long.length).toBe(TRAININGS);
+    const runKeys = new Set(
+      done.runs.map((r) => `${configurationOrdinal(r.classId, r.lr, r.batchSize)}/${r.seed}`),
+    );
+    expect(runKeys.size).toBe(TRAININGS * seeds.length);
+    const longKeys = new Set(
+      done.long.map((r) => configurationOrdinal(r.classId, r.lr, r.batchSize)),
+    );
+    expect(longKeys.size).toBe(TRAININGS);
+    expect(Math.min(...longKeys)).toBe(0);
+    expect(Math.max(...longKeys)).toBe(TRAININGS - 1);
+    expect(configurationOrdinal(1010, LEARNING_RATES[7], BATCH_SIZES[5])).toBe(TRAININGS - 1);
+    expect(tensorsLeaked).toBe(0);
+  });
+
+  it('keeps every measured value exactly and marks the rest predicted', () => {
+    const measuredRuns = done.runs.filter((r) => r.measured);
+    expect(measuredRuns.length).toBe(data.runs.length);
+    const given = new Set(data.runs);
+    expect(measuredRuns.every((run) => given.has(run))).toBe(true);
+    const measuredLong = done.long.filter((r) => r.measured);
+    expect(measuredLong).toEqual(data.long.slice().sort(byOrdinal));
+    const predicted = done.long.filter((r) => !r.measured);
+    expect(predicted.every((r) => r.seeds === undefined && r.testAccuracyStd > 0)).toBe(true);
+  });
+
+  it('produces no value outside its physical range', () => {
+    // Counted rather than asserted one by one: 145,584 runs × 108 values.
+    const outside: string[] = [];
+    for (const run of done.runs) {
+      for (const field of CURVE_FIELDS) {
+        const values = run[field];
+        if (values.length !== 12) outside.push(`${field} has ${values.length} epochs`);
+        const accuracy = field.endsWith('Accuracy');
+        for (const value of values) {
+          // Losses and seconds are strictly positive, so cumulative time grows every epoch.
+          const ok = accuracy ? value >= 0 && value <= 100 : value > 0 && Number.isFinite(value);
+          if (!ok) outside.push(`${field} = ${value}`);
+        }
+      }
+      if (!(run.parameters > 0)) outside.push(`parameters = ${run.parameters}`);
+    }
+    for (const record of done.long) {
+      if (!(record.testAccuracy >= 0 && record.testAccuracy <= 100)) {
+        outside.push(`long accuracy = ${record.testAccuracy}`);
+      }
+      if (!(Number.isFinite(record.testAccuracyStd) && record.testAccuracyStd >= 0)) {
+        outside.push(`long std = ${record.testAccuracyStd}`);
+      }
+    }
+    expect(outside.slice(0, 5)).toEqual([]);
+  });
+
+  it('reports held-out tables for the short and the long targets', () => {
+    expect(done.reports.map((r) => r.target)).toEqual([
+      'short',
+      'long (with measured short curve)',
+      'long (cascade: short curve predicted)',
+      'long (architecture + hyperparameters)',
+    ]);
+    for (const report of done.reports) {
+      expect(report.folds).toBe(3);
+      expect(report.models.map((m) => m.model)).toEqual(['ensemble', 'ridge', 'knn']);
+    }
+  });
+
+  it('gives the same per-seed values in the table and in a query', () => {
+    const bundle = BenchmarkSurrogate.fromJSON(
+      JSON.stringify(
+        BenchmarkSurrogate.fromFit(done.short, done.longFit, data.protocol, {
+          source: 'test',
+          synthetic: true,
+          createdAt: '2026-12-04T00:00:00Z',
+        }),
+      ),
+    );
+    // A configuration nobody measured: the table's per-seed run comes from the same model
+    // and the same deviates as a query with that seed.
+    const unmeasured = done.runs.find((r) => !r.measured && r.seed === seeds[1]);
+    if (!unmeasured) throw new Error('every configuration was measured');
+    const [prediction] = bundle.predict([{ ...unmeasured, seed: unmeasured.seed }]);
+    const perSeed = prediction.short.validAccuracy.perSeed ?? [];
+    perSeed.forEach((value, e) => {
+      expect(value).toBeCloseTo(unmeasured.validAccuracy[e], 9);
+    });
+    const [twice] = bundle.predict([{ ...unmeasured, seed: unmeasured.seed }]);
+    expect(twice).toEqual(prediction);
+  });
+});
+
+function byOrdinal(a: { classId: number; lr: number; batchSize: number }, b: typeof a): number {
+  return (
+    configurationOrdinal(a.classId, a.lr, a.batchSize) -
+    configurationOrdinal(b.classId, b.lr, b.batchSize)
+  );
+}
