@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from '@nashpobench2/search-space';
 import * as tf from '@tensorflow/tfjs-core';
+import { createNetwork } from './network.js';
+import './register-gradients.js';
 import { registerWasmKernels } from './wasm-kernels/index.js';
 
 /** Backend choices of `--backend`. */
@@ -66,8 +68,32 @@ const ATTEMPTS: Record<Exclude<BackendChoice, 'auto'>, Attempt> = {
 };
 
 /**
- * Activates a TensorFlow.js backend. 'auto' tries tfjs-node-gpu, tfjs-node, wasm, then cpu, and
- * reports why each skipped one failed; a named choice fails with its reason if unavailable.
+ * One training step of a tiny network with every layer kind, so that a backend lacking a kernel
+ * or gradient (for example stock WASM's Conv2DBackpropFilter) is rejected before a sweep starts.
+ */
+function probeTraining(): void {
+  const network = createNetwork('0|12|012', { stemChannels: 2, cellsPerStage: 1, inputSize: 4 });
+  try {
+    tf.tidy(() => {
+      const images = tf.ones([2, 4, 4, 3]) as tf.Tensor4D;
+      const variables = network.trainable.map((p) => p.variable);
+      const { grads } = tf.variableGrads(
+        () => tf.mean(network.forward(images, true)) as tf.Scalar,
+        variables,
+      );
+      for (const grad of Object.values(grads)) grad.dataSync();
+    });
+  } catch (error) {
+    throw new Error(`cannot train (${reasonOf(error)})`);
+  } finally {
+    network.dispose();
+  }
+}
+
+/**
+ * Activates a TensorFlow.js backend and checks it can train (one step of a tiny network). 'auto'
+ * tries tfjs-node-gpu, tfjs-node, wasm, then cpu, and reports why each skipped one failed; a named
+ * choice fails with its reason if unavailable.
  */
 export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
@@ -82,6 +108,7 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
     try {
       const { backend, device } = await ATTEMPTS[candidate]();
       await tf.ready();
+      probeTraining();
       return { choice: candidate, backend, device, skipped };
     } catch (error) {
       skipped.push(`${candidate}: ${reasonOf(error)}`);

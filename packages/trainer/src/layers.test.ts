@@ -165,7 +165,7 @@ describe('BatchNorm', () => {
     const store = new ParameterStore(createRng(0));
     const bn = new BatchNorm(store, 'bn', 1);
     const weights = tf.tensor4d([0.3, -1.2, 0.7, 2.0], [2, 1, 2, 1]);
-    const f = (x: tf.Tensor4D) => tf.sum(tf.mul(bn.apply(x, true), weights));
+    const f = (x: tf.Tensor) => tf.sum(tf.mul(bn.apply(x as tf.Tensor4D, true), weights));
     const x = tf.tensor4d(values, [2, 1, 2, 1]);
     const analytic = valuesOf(tf.grad(f)(x));
     const step = 1e-2;

@@ -102,3 +102,25 @@ export function cifarFixtureFiles(recordsPerFile: number): { name: string; data:
   const names = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`).concat('test_batch.bin');
   return names.map((name, i) => ({ name, data: cifarBatchFile(recordsPerFile, i) }));
 }
+
+/**
+ * A protocol small enough for the plain-JS cpu backend in tests: 4-px images (32 px averaged
+ * 8×8), 2 stem channels, 1 cell per stage, 20/10/10 images, evaluation batches of 10.
+ */
+export function tinyProtocol<P extends object>(base: P): P {
+  return {
+    ...base,
+    name: 'tiny',
+    imageSize: 4,
+    downsampleFactor: 8,
+    cropPadding: 1,
+    trainImages: 20,
+    validImages: 10,
+    testImages: 10,
+    stemChannels: 2,
+    cellsPerStage: 1,
+    evalBatchSize: 10,
+    longEpochs: 3,
+    shortEpochs: 2,
+  };
+}

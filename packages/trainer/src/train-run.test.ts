@@ -1,0 +1,89 @@
+import { networkCost } from '@nashpobench2/search-space';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeCifarRecords } from './cifar10.js';
+import { prepareData } from './prepare-data.js';
+import { LITE_PROTOCOL } from './protocol.js';
+import { cosineAnnealingLr } from './sgd.js';
+import { cifarBatchFile, tinyProtocol, useCpuBackend } from './test-helpers.js';
+import { type EpochMetrics, trainRun } from './train-run.js';
+
+beforeAll(useCpuBackend);
+
+const protocol = tinyProtocol(LITE_PROTOCOL);
+const cifar = {
+  train: decodeCifarRecords([{ name: 'train', data: cifarBatchFile(60, 0) }], null),
+  test: decodeCifarRecords([{ name: 'test', data: cifarBatchFile(20, 3) }], null),
+};
+const data = prepareData(cifar, protocol);
+
+describe('trainRun', () => {
+  it('records every epoch, the analytic size, backend and seed, and leaks no tensors', async () => {
+    const epochs: EpochMetrics[] = [];
+    const before = tf.memory().numTensors;
+    const record = await trainRun({
+      data,
+      cellCode: '0|12|201',
+      lr: 0.1,
+      batchSize: 8,
+      seed: 222,
+      onEpochEnd: (metrics) => epochs.push(metrics),
+    });
+    expect(tf.memory().numTensors).toBe(before);
+
+    const shape = { stemChannels: 2, cellsPerStage: 1, inputSize: 4 };
+    expect(record).toMatchObject({
+      cellCode: '0|12|201',
+      lr: 0.1,
+      batchSize: 8,
+      seed: 222,
+      measured: true,
+      backend: 'cpu',
+      parameters: networkCost('0|12|201', shape).parameters,
+      flops: networkCost('0|12|201', shape).flops,
+    });
+    for (const series of [
+      'trainAccuracy',
+      'trainLoss',
+      'validAccuracy',
+      'validLoss',
+      'testAccuracy',
+      'testLoss',
+      'trainSeconds',
+      'validSeconds',
+      'testSeconds',
+    ] as const) {
+      expect(record[series].length, series).toBe(2);
+      for (const value of record[series]) expect(Number.isFinite(value), series).toBe(true);
+    }
+    // Accuracies are percentages of whole images: 20 train, 10 valid, 10 test images.
+    for (const value of record.trainAccuracy)
+      expect((value * 20) / 100).toBeCloseTo(Math.round((value * 20) / 100), 9);
+    for (const value of record.validAccuracy)
+      expect((value * 10) / 100).toBeCloseTo(Math.round((value * 10) / 100), 9);
+    expect(epochs.map((m) => m.epoch)).toEqual([1, 2]);
+    expect(epochs.map((m) => m.lr)).toEqual([
+      cosineAnnealingLr(0.1, 0, 2),
+      cosineAnnealingLr(0.1, 1, 2),
+    ]);
+  });
+
+  it('repeats exactly under the same seed and differs under another', async () => {
+    const run = (seed: number) =>
+      trainRun({ data, cellCode: '1|22|122', lr: 0.05, batchSize: 4, seed, epochs: 1 });
+    const [a, b, c] = [await run(5), await run(5), await run(6)];
+    expect(a.trainLoss).toEqual(b.trainLoss);
+    expect(a.validLoss).toEqual(b.validLoss);
+    expect(a.testLoss).toEqual(b.testLoss);
+    expect(a.trainLoss).not.toEqual(c.trainLoss);
+  });
+
+  it('rejects bad arguments with the allowed values', async () => {
+    const base = { data, cellCode: '0|00|000', lr: 0.1, batchSize: 8, seed: 1 };
+    await expect(trainRun({ ...base, lr: 0 })).rejects.toThrow(
+      /lr 0 is not valid; allowed: numbers > 0/,
+    );
+    await expect(trainRun({ ...base, batchSize: 1 })).rejects.toThrow(/batchSize 1 is not valid/);
+    await expect(trainRun({ ...base, epochs: 0 })).rejects.toThrow(/epochs 0 is not valid/);
+  });
+});
