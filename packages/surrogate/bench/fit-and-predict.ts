@@ -54,6 +54,19 @@ function markdown(report: TargetReport): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...report.models.map((m) => row(m.model, m.headline, m.headlineCalibrated, m.seconds)),
   ];
+  // Multi-output targets (the short curves): the final accuracy and loss and the costs too.
+  const names = new Set(report.models[0]?.outputs.map((output) => output.name) ?? []);
+  const epoch = [...names].filter((n) => n.startsWith('trainSeconds@')).length;
+  const secondary = [`testAccuracy@${epoch}`, `trainLoss@${epoch}`, 'trainSeconds@1']
+    .concat([`trainSeconds@${epoch}`, `validSeconds@${epoch}`])
+    .filter((name) => names.has(name));
+  for (const name of secondary) {
+    for (const m of report.models) {
+      const output = m.outputs.find((o) => o.name === name);
+      if (output)
+        lines.push(row(`${m.model}: \`${name}\``, output.raw, output.calibrated, Number.NaN));
+    }
+  }
   return lines.join('\n');
 }
 

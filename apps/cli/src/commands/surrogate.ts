@@ -322,6 +322,24 @@ function printReport(io: CliIO, report: TargetReport): void {
     const cells = metricCells(model.headline, model.headlineCalibrated);
     io.out(`  ${[model.model.padEnd(9), ...cells, fixed(model.seconds, 1).padStart(8)].join(' ')}`);
   }
+  // Multi-output targets (the short curves): also the final accuracy and loss and the costs.
+  const names = new Set(report.models[0]?.outputs.map((output) => output.name) ?? []);
+  const epoch = [...names].filter((n) => n.startsWith('trainSeconds@')).length;
+  const secondary = [
+    `testAccuracy@${epoch}`,
+    `trainLoss@${epoch}`,
+    'trainSeconds@1',
+    `trainSeconds@${epoch}`,
+    `validSeconds@${epoch}`,
+  ].filter((name) => names.has(name) && name !== report.headline);
+  for (const name of secondary) {
+    for (const model of report.models) {
+      const output = model.outputs.find((o) => o.name === name);
+      if (!output) continue;
+      const label = `${model.model} ${name}`.padEnd(30);
+      io.out(`  ${[label, ...metricCells(output.raw, output.calibrated)].join(' ')}`);
+    }
+  }
 }
 
 function printReports(io: CliIO, bundle: BenchmarkSurrogate): void {
