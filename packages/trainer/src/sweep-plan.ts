@@ -22,8 +22,8 @@ export interface SweepTask {
 
 /** What a sweep trains: the cross product of cells × learning rates × batch sizes × seeds. */
 export interface SweepGrid {
-  /** Cell codes; at most one per equivalence class (the benchmark format stores one). */
-  readonly cells: readonly CellCode[];
+  /** 'unique' / 'all' (see {@link resolveCells}) or codes, at most one per equivalence class. */
+  readonly cells: 'all' | 'unique' | readonly CellCode[];
   /** Learning rates; default all 8 of the grid. */
   readonly learningRates?: readonly number[];
   /** Batch sizes; default all 6 of the grid. */
