@@ -1,3 +1,8 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Benchmark, FORMAT_VERSION } from '@nashpobench2/dataset';
+import { loadBenchmarkPath, writeBenchmark } from '@nashpobench2/dataset/node';
 import { networkCost } from '@nashpobench2/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +81,29 @@ describe('trainRun', () => {
     expect(a.validLoss).toEqual(b.validLoss);
     expect(a.testLoss).toEqual(b.testLoss);
     expect(a.trainLoss).not.toEqual(c.trainLoss);
+  });
+
+  it('finishes a diverging run (NaN losses) and the record stays writable', async () => {
+    const record = await trainRun({ data, cellCode: '0|00|000', lr: 1e6, batchSize: 10, seed: 1 });
+    expect(Number.isNaN(record.validLoss[1])).toBe(true);
+    expect(record.validAccuracy[0]).toBeGreaterThanOrEqual(0);
+    expect(record.validAccuracy[0]).toBeLessThanOrEqual(100);
+    const folder = await mkdtemp(join(tmpdir(), 'nhb-nan-'));
+    const meta = {
+      formatVersion: FORMAT_VERSION,
+      protocol: data.protocol,
+      provenance: { source: 'test', createdAt: '2026-12-04' },
+    };
+    await writeBenchmark(
+      join(folder, 'run.parquet'),
+      [{ ...record, lr: 0.4, batchSize: 16 }],
+      [],
+      meta,
+    );
+    const loaded = await loadBenchmarkPath(join(folder, 'run.parquet'));
+    const [stored] = [...new Benchmark(loaded.tables, loaded.metadata).runs()];
+    expect(Number.isNaN(stored.validLoss[1])).toBe(true);
+    expect(stored.validAccuracy).toEqual(record.validAccuracy);
   });
 
   it('rejects bad arguments with the allowed values', async () => {

@@ -228,9 +228,14 @@ export function registerTrain(program: Command, io: CliIO): void {
         }
       };
 
+      // First Ctrl-C: finish the runs in progress (they are saved), start no more; second: quit.
       const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
+      const stop = () => {
+        if (controller.signal.aborted) process.exit(130);
+        io.err('nhb train: stopping after the runs in progress (Ctrl-C again to quit now)');
+        controller.abort();
+      };
+      process.on('SIGINT', stop);
       try {
         const summary = await runSweep({
           protocol,
