@@ -148,6 +148,23 @@ describe('runSweep', () => {
     expect(long.testAccuracyStd).toBeCloseTo(Math.abs(finals[0] - finals[1]) / Math.SQRT2, 9);
   });
 
+  it('stops handing out runs when aborted and saves the ones in progress', async () => {
+    for (const parallel of [1, 2]) {
+      const out = await mkdtemp(join(tmpdir(), 'nhb-sweep-'));
+      const controller = new AbortController();
+      const onEvent = (event: SweepEvent) => {
+        if (event.type === 'unit-done') controller.abort();
+      };
+      const summary = await runSweep(
+        await options(out, { parallel, onEvent, signal: controller.signal }),
+      );
+      expect(summary.aborted).toBe(true);
+      expect(summary.trained).toBeGreaterThanOrEqual(1);
+      expect(summary.trained).toBeLessThanOrEqual(parallel);
+      expect((await keysIn(out)).length).toBe(summary.trained);
+    }
+  });
+
   it('refuses an output folder holding another protocol', async () => {
     const out = await mkdtemp(join(tmpdir(), 'nhb-sweep-'));
     await runSweep(await options(out, { tasks: tasks.slice(0, 1) }));

@@ -34,7 +34,7 @@ export interface SweepOptions extends Omit<SweepConfig, 'schedule'> {
   readonly parallel?: number;
   /** Receives progress; see {@link SweepEvent}. */
   readonly onEvent?: (event: SweepEvent) => void;
-  /** Stops handing out units when aborted; units in progress in workers are killed. */
+  /** Stops handing out units when aborted; units in progress are finished and saved first. */
   readonly signal?: AbortSignal;
 }
 
@@ -259,9 +259,9 @@ function runInWorkers(
       for (const child of children) child.kill('SIGTERM');
       reject(error);
     };
+    // Aborting hands out no more units; each worker finishes (and saves) the one it has.
     signal?.addEventListener('abort', () => {
       queue.length = 0;
-      for (const child of children) child.kill('SIGTERM');
     });
 
     for (let worker = 0; worker < count; worker++) {

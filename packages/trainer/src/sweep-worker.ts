@@ -32,6 +32,11 @@ function send(message: FromWorker): void {
 
 let executor: SweepExecutor | null = null;
 
+// Ctrl-C reaches the whole process group: the parent decides (finish the unit, then 'stop'). If
+// the parent goes away (a second Ctrl-C, a kill), the unit in progress is abandoned.
+process.on('SIGINT', () => {});
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', async (message: ToWorker) => {
   if (message.type === 'stop') {
     process.disconnect?.();
