@@ -28,7 +28,7 @@ export interface CompletionOptions extends PipelineOptions {
 
 /** A benchmark completed for every (class, lr, batch size), with the models and tables behind it. */
 export interface CompletedBenchmark {
-  /** One run per class × pair × protocol seed: measured runs as given, the rest predicted (`measured: false`). */
+  /** One run per class × pair × seed (the protocol's and any measured one): measured runs as given, the rest predicted (`measured: false`). */
   readonly runs: RunRecord[];
   /** One long value per class × pair: measured as given, the rest predicted with their predictive std. */
   readonly long: LongRecord[];
@@ -185,6 +185,8 @@ function completeRuns(
   for (const run of measured)
     if (run.measured)
       bySeed.set(`${configurationKey(run.classId, run.lr, run.batchSize)}/${run.seed}`, run);
+  // Seeds of the protocol plus any seed that was measured, so no measured run is dropped.
+  const seeds = [...new Set([...protocol.seeds, ...measuredSeeds(measured)])].sort((a, b) => a - b);
   const noise = short.surrogate.parts.seedNoise;
   const shape = protocolShape(protocol);
   const costs = new Map<string, { parameters: number; flops: number }>();
@@ -196,7 +198,7 @@ function completeRuns(
       cost = networkCost(slot.cellCode, shape);
       costs.set(slot.cellCode, cost);
     }
-    for (const seed of protocol.seeds) {
+    for (const seed of seeds) {
       const run = bySeed.get(`${slot.key}/${seed}`);
       if (run) {
         result.push(run);
@@ -227,6 +229,10 @@ function completeRuns(
     }
   });
   return result;
+}
+
+function measuredSeeds(runs: readonly RunRecord[]): number[] {
+  return runs.filter((run) => run.measured).map((run) => run.seed);
 }
 
 function completeLong(
