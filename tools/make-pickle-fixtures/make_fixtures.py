@@ -3,6 +3,10 @@
 
 Run from the repository root:  python3 tools/make-pickle-fixtures/make_fixtures.py
 
+Full-size pickles for a timing of the importer (not committed; about 0.5 GB):
+  pnpm nhb space classes --json > /tmp/classes.jsonl
+  python3 tools/make-pickle-fixtures/make_fixtures.py --full /tmp/full-official --classes /tmp/classes.jsonl
+
 Needs Python 3.8+ and numpy (1.x or 2.x). The output is deterministic for a given Python and
 numpy version. What it writes (see the fixtures' README for the details):
 
@@ -228,6 +232,38 @@ def hostile_pickles():
     }
 
 
+def write_full(out, classes_path):
+    """Full-size pickles: every class × 48 pairs × 3 seeds, numpy float64 accuracies (timing only)."""
+    classes = [json.loads(line) for line in open(classes_path)]
+    lrs = [0.003125, 0.00625, 0.0125, 0.025, 0.05, 0.1, 0.2, 0.4]
+    batch_sizes = [16, 32, 64, 128, 256, 512]
+    rng = np.random.default_rng(0)
+    keys = [(cell_hash(c['representative']), lr, bs, seed)
+            for c in classes for lr in lrs for bs in batch_sizes for seed in SEEDS]
+    n = len(keys)
+    bench12 = {}
+    for mode in MODES:
+        for e in range(EPOCHS):
+            bench12[f'{mode}_acc_{e}'] = dict(zip(keys, map(np.float64, np.round(rng.uniform(10, 95, n), 3))))
+            bench12[f'{mode}_loss_{e}'] = dict(zip(keys, np.round(rng.uniform(0.1, 2.3, n), 4).tolist()))
+            bench12[f'{mode}_time_{e}'] = dict(zip(keys, np.round(rng.uniform(1, 60, n), 3).tolist()))
+    train_total = np.round(rng.uniform(300, 600, n), 3)
+    bench12['total_train_time'] = dict(zip(keys, train_total.tolist()))
+    bench12['total_trainval_time'] = dict(zip(keys, np.round(train_total + rng.uniform(50, 100, n), 3).tolist()))
+    bench12['total_test_time'] = dict(zip(keys, np.round(rng.uniform(20, 50, n), 3).tolist()))
+    bench12['lr'] = {k: k[1] for k in keys}
+    bench12['batch_size'] = {k: k[2] for k in keys}
+    bench12['seed'] = {k: k[3] for k in keys}
+    cellinfo = {'hash': {code: cell_hash(c['representative']) for c in classes for code in c['members']}}
+    long_keys = [(cell_hash(c['representative']), lr, bs) for c in classes for lr in lrs for bs in batch_sizes]
+    avgaccs200 = {'avg_acc': dict(zip(long_keys, map(np.float64, rng.uniform(80, 95, len(long_keys)))))}
+    os.makedirs(out, exist_ok=True)
+    for name, value in [('bench12.pkl', bench12), ('cellinfo.pkl', cellinfo), ('avgaccs200.pkl', avgaccs200)]:
+        with open(os.path.join(out, name), 'wb') as f:
+            pickle.dump(value, f, protocol=4)
+    print(f'wrote full-size pickles ({n} runs) to {out}')
+
+
 def write(name, data):
     with open(os.path.join(OUT, name), 'wb') as f:
         f.write(data)
@@ -265,4 +301,7 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    if '--full' in sys.argv:
+        write_full(sys.argv[sys.argv.index('--full') + 1], sys.argv[sys.argv.index('--classes') + 1])
+    else:
+        main()
