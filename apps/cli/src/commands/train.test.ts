@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { recordingIO } from '../test-io.js';
+import { parseCells, resolveProtocol } from './train.js';
 
 /** A CIFAR-10 look-alike: six batch files of 20 records, labels cycling 0..9. */
 function fixtureArchive(): Uint8Array {
@@ -96,6 +97,25 @@ function trainArgs(out: string, ...extra: string[]): string[] {
     ...extra,
   ];
 }
+
+describe('train flag parsing', () => {
+  it('reads cell codes from a file (YAML list or lines) and protocols from JSON', async () => {
+    const file = join(folder, 'cells.yaml');
+    await writeFile(file, "# chosen cells\n- '0|10|210'\n- '2|22|222'\n");
+    expect(parseCells(file)).toEqual(['0|10|210', '2|22|222']);
+    expect(parseCells('unique')).toBe('unique');
+    expect(parseCells('0|00|000, 1|11|111')).toEqual(['0|00|000', '1|11|111']);
+    expect(resolveProtocol(protocolPath)).toMatchObject({
+      name: 'tiny',
+      seeds: [222, 555, 888],
+      imageSize: 4,
+    });
+    expect(resolveProtocol('paper').trainImages).toBe(25_000);
+    const partial = join(folder, 'partial.json');
+    await writeFile(partial, JSON.stringify({ name: 'x' }));
+    expect(() => resolveProtocol(partial)).toThrow(/lacks version, shortEpochs/);
+  });
+});
 
 describe('nhb train', () => {
   it('trains an array-task shard, then the rest, skipping what is finished', async () => {
