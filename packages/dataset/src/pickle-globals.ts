@@ -9,6 +9,7 @@ import {
   PySet,
   PyTuple,
   type PyValue,
+  quote,
   typeName,
 } from './pickle-values.js';
 
@@ -295,7 +296,7 @@ export function resolveGlobal(module: string, name: string): PyGlobal {
   const key = `${module} ${name}`;
   if (!CALLABLES.has(key) && !MARKERS.has(key)) {
     throw new FormatError(
-      `pickle: global '${module}.${name}' is not allowed (a pickle that names it could run code); allowed: plain containers and numpy scalars/arrays (${ALLOWED_GLOBALS.join(', ')})`,
+      `pickle: global ${quote(`${module}.${name}`)} is not allowed (a pickle that names it could run code); allowed: plain containers and numpy scalars/arrays (${ALLOWED_GLOBALS.join(', ')})`,
     );
   }
   return new PyGlobal(module, name);

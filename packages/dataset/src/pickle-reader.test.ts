@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from './errors.js';
 import { readPickle } from './pickle-reader.js';
@@ -160,5 +161,34 @@ describe('readPickle refuses hostile and malformed pickles', () => {
     expect(calls.length).toBeGreaterThan(5);
     expect(calls.at(-1)).toBe(input.length);
     expect([...calls].sort((a, b) => a - b)).toEqual(calls);
+  });
+
+  it('fails only with FormatError on random and corrupted input (fuzz)', () => {
+    const expectFormatErrorOrValue = (input: Uint8Array) => {
+      try {
+        readPickle(input);
+      } catch (error) {
+        expect(error).toBeInstanceOf(FormatError);
+        expect((error as Error).message).not.toContain('\n');
+      }
+    };
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), expectFormatErrorOrValue), {
+      numRuns: 2000,
+    });
+    const base = fixture('values-p4.pkl');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (flips) => {
+          const corrupted = base.slice();
+          for (const [at, value] of flips) corrupted[at] = value;
+          expectFormatErrorOrValue(corrupted);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -174,7 +174,8 @@ export function readPickle(
     return run(reader, options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const detail = message.replace(/^pickle: /, '');
+    // One line whatever the input held: control characters never reach the message.
+    const detail = message.replace(/^pickle: /, '').replace(/[\r\n]+/g, ' ');
     throw new FormatError(`dataset: cannot read ${where}: ${detail} (byte ${reader.offset})`, {
       cause: error,
     });

@@ -190,10 +190,26 @@ export function typeName(value: PyValue | undefined): string {
   return `global ${value.qualifiedName}`;
 }
 
+/** Longest text of a string shown in a message. */
+const MAX_SHOWN = 80;
+
+/** A string in single quotes for a one-line message: control characters escaped, long text cut. */
+export function quote(text: string): string {
+  const cut = text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
+  let escaped = '';
+  for (const c of cut) {
+    const code = c.charCodeAt(0);
+    if (c === '\\' || c === "'") escaped += `\\${c}`;
+    else if (code < 0x20 || code === 0x7f) escaped += `\\x${code.toString(16).padStart(2, '0')}`;
+    else escaped += c;
+  }
+  return `'${escaped}'`;
+}
+
 /** Short Python-like text of a value for messages (tuples and scalars in full, others by type). */
 export function describeValue(value: PyValue | undefined): string {
   if (value === null) return 'None';
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return quote(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     return String(value);
   if (value instanceof PyTuple) return `(${value.items.map(describeValue).join(', ')})`;
