@@ -10,12 +10,17 @@ function moduleGraph(start: string): Map<string, string[]> {
     const file = pending.pop() as string;
     if (graph.has(file)) continue;
     const text = readFileSync(new URL(file, import.meta.url), 'utf8');
-    const specifiers = [...text.matchAll(/(?:import|export)[^'"]*?from\s+'([^']+)'|import\('([^']+)'\)/g)].map(
-      (match) => match[1] ?? match[2],
+    const specifiers = [
+      ...text.matchAll(/(?:import|export)[^'"]*?from\s+'([^']+)'|import\('([^']+)'\)/g),
+    ].map((match) => match[1] ?? match[2]);
+    graph.set(
+      file,
+      specifiers.filter((s) => !s.startsWith('.')),
     );
-    graph.set(file, specifiers.filter((s) => !s.startsWith('.')));
     for (const specifier of specifiers.filter((s) => s.startsWith('.')))
-      pending.push(`./${new URL(specifier.replace(/\.js$/, '.ts'), new URL(file, 'file:///src/')).pathname.slice(5)}`);
+      pending.push(
+        `./${new URL(specifier.replace(/\.js$/, '.ts'), new URL(file, 'file:///src/')).pathname.slice(5)}`,
+      );
   }
   return graph;
 }
