@@ -69,8 +69,61 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 }
 
 /**
- * The sweep that builds the default benchmark, in the order it should run: the four parts are
- * interleaved in proportion to their sizes, so a sweep stopped early still covers each part.
+ * Orders the 48 (lr, batch size) pairs so that every prefix is spread over the grid: one of the
+ * central pairs first (seeded choice), then each next pair is the one farthest (in grid steps, lr axis scaled to
+ * the batch-size axis) from all pairs taken so far, ties broken at random.
+ */
+export function spreadPairOrder(seed: number): number[] {
+  const rng = createRng(seed);
+  const lrSteps = LEARNING_RATES.length - 1;
+  const bsSteps = BATCH_SIZES.length - 1;
+  const point = (pair: number) => ({
+    x: Math.floor(pair / BATCH_SIZES.length) / lrSteps,
+    y: (pair % BATCH_SIZES.length) / bsSteps,
+  });
+  const left = Array.from({ length: HYPERPARAMETER_PAIR_COUNT }, (_, i) => i);
+  // Start at one of the pairs nearest the grid's centre (a typical setting, not a corner).
+  const centre = (pair: number) => {
+    const p = point(pair);
+    return Math.hypot(p.x - 0.5, p.y - 0.5);
+  };
+  const closest = Math.min(...left.map(centre));
+  const central = left.filter((pair) => centre(pair) <= closest + 1e-12);
+  const first = central[rng.int(central.length)];
+  left.splice(left.indexOf(first), 1);
+  const order = [first];
+  const nearest = left.map(() => Number.POSITIVE_INFINITY);
+  while (left.length > 0) {
+    const last = point(order[order.length - 1]);
+    let best = -1;
+    let bestCount = 0;
+    for (let i = 0; i < left.length; i++) {
+      const p = point(left[i]);
+      nearest[i] = Math.min(nearest[i], Math.hypot(p.x - last.x, p.y - last.y));
+      if (best < 0 || nearest[i] > nearest[best] + 1e-12) {
+        best = i;
+        bestCount = 1;
+      } else if (Math.abs(nearest[i] - nearest[best]) <= 1e-12) {
+        // Reservoir choice among equally far pairs.
+        bestCount++;
+        if (rng.int(bestCount) === 0) best = i;
+      }
+    }
+    order.push(left.splice(best, 1)[0]);
+    nearest.splice(best, 1);
+  }
+  return order;
+}
+
+/**
+ * The sweep that builds the default benchmark, in the order it should run, so that a sweep
+ * stopped at any point has the most useful subset:
+ * - the grid runs go round-robin over the spanning cells, each cell's 48 pairs in a spread order
+ *   (after 10 × k runs every cell has k pairs spread over the grid);
+ * - the seed study and the long runs repeat the earliest grid and space-filling configurations
+ *   (half each), so their primary-seed short runs are measured before them, and the long target
+ *   spans many classes (the surrogate's held-out folds are grouped by class);
+ * - the four parts are interleaved in proportion to their sizes, so each advances evenly.
  */
 export function planDefaultBenchmark(options: PlanOptions = {}): PlannedRun[] {
   const spaceFillingRuns = options.spaceFillingRuns ?? 432;
@@ -81,30 +134,28 @@ export function planDefaultBenchmark(options: PlanOptions = {}): PlannedRun[] {
   const spanning = SPANNING_CELLS.map((code) => cellClassOf(code));
   const spanningIds = new Set(spanning.map((c) => c.id));
 
-  const grid: PlannedRun[] = shuffled(
-    spanning.flatMap((cls) =>
-      Array.from({ length: HYPERPARAMETER_PAIR_COUNT }, (_, pair) => ({
+  const cellOrders = spanning.map((_, i) => spreadPairOrder(designSeed * 1000 + 11 + i));
+  const grid: PlannedRun[] = [];
+  for (let round = 0; round < HYPERPARAMETER_PAIR_COUNT; round++) {
+    spanning.forEach((cls, i) => {
+      grid.push({
         cellCode: cls.representative,
         classId: cls.id,
-        ...pairAt(pair),
+        ...pairAt(cellOrders[i][round]),
         seed: PRIMARY_SEED,
-        schedule: 'short' as const,
-        purpose: 'grid' as const,
-      })),
-    ),
-    designSeed + 1,
-  );
+        schedule: 'short',
+        purpose: 'grid',
+      });
+    });
+  }
 
   // Balanced design over the other classes: each (lr, batch size) pair gets the same number of
-  // runs, each class at most one run, classes drawn in random order.
+  // runs (in a spread order of pairs), each class at most one run, classes drawn at random.
   const others = shuffled(
     cellClasses().filter((c) => !spanningIds.has(c.id)),
     designSeed + 2,
   );
-  const pairOrder = shuffled(
-    Array.from({ length: HYPERPARAMETER_PAIR_COUNT }, (_, i) => i),
-    designSeed + 3,
-  );
+  const pairOrder = spreadPairOrder(designSeed * 1000 + 3);
   const spaceFilling: PlannedRun[] = others.slice(0, spaceFillingRuns).map((cls, i) => ({
     cellCode: cls.representative,
     classId: cls.id,
@@ -114,13 +165,18 @@ export function planDefaultBenchmark(options: PlanOptions = {}): PlannedRun[] {
     purpose: 'space-filling',
   }));
 
-  // Seed study and long runs reuse grid configurations, spread over classes and pairs.
-  const seedBase = grid.slice(0, seedConfigs);
+  // Seed study and long runs: earliest configurations, alternating grid and space-filling ones.
+  const early = (count: number, skip: number) =>
+    interleave([
+      grid.slice(skip, skip + Math.ceil(count / 2)),
+      spaceFilling.slice(skip, skip + Math.floor(count / 2)),
+    ]);
+  const seedBase = early(seedConfigs, 0);
+  // Both extra seeds of a configuration follow each other, so a stopped sweep has full triples.
   const seeds: PlannedRun[] = seedBase.flatMap((run) =>
     EXTRA_SEEDS.map((seed) => ({ ...run, seed, purpose: 'seeds' as const })),
   );
-  const longBase = shuffled(grid, designSeed + 4).slice(0, longConfigs);
-  const long: PlannedRun[] = longBase.map((run) => ({
+  const long: PlannedRun[] = early(longConfigs, 0).map((run) => ({
     ...run,
     schedule: 'long',
     purpose: 'long',

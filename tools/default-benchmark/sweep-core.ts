@@ -1,0 +1,148 @@
+/**
+ * The default benchmark's sweep without processes or files: which planned runs are left, and a
+ * queue that hands them, in plan order, to k lanes (worker processes in `sweep.ts`, a fake
+ * trainer in the tests).
+ */
+import { InvalidArgumentError } from '@nashpobench2/search-space';
+import type { PlannedRun } from './plan.js';
+
+/** Relative cost of a run in 12-epoch runs: the long schedule costs longEpochs / shortEpochs. */
+export function runCost(run: PlannedRun, shortEpochs = 12, longEpochs = 36): number {
+  return run.schedule === 'long' ? longEpochs / shortEpochs : 1;
+}
+
+/**
+ * Key of a planned run in the trainer's finished-unit set (`finishedUnits` of
+ * `@nashpobench2/trainer/node`): `run:<cell>/<lr>/<batch size>/<seed>` for a short run,
+ * `long:<cell>/<lr>/<batch size>` for a long one (one seed per long configuration in this plan).
+ */
+export function finishedKey(run: PlannedRun): string {
+  return run.schedule === 'long'
+    ? `long:${run.cellCode}/${run.lr}/${run.batchSize}`
+    : `run:${run.cellCode}/${run.lr}/${run.batchSize}/${run.seed}`;
+}
+
+/** A slice of the plan: run i belongs to shard i mod count (as the trainer's round-robin shards). */
+export interface PlanShard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The runs of `plan` (in its order) that are in `shard` and not in `finished`. */
+export function pendingRuns(
+  plan: readonly PlannedRun[],
+  finished: ReadonlySet<string>,
+  shard: PlanShard = { index: 0, count: 1 },
+): PlannedRun[] {
+  return plan.filter(
+    (run, i) => i % shard.count === shard.index && !finished.has(finishedKey(run)),
+  );
+}
+
+/** What one lane reports for one finished run. */
+export interface RunOutcome {
+  /** Part file written. */
+  readonly path: string;
+  /** Final valid accuracy (short) or final test accuracy (long), percent. */
+  readonly accuracy: number;
+  /** Wall seconds of the run. */
+  readonly seconds: number;
+  /** CPU seconds (user + system) of the process that trained it, during the run. */
+  readonly cpuSeconds: number;
+}
+
+/** Trains one run on lane `lane` (0-based). */
+export type TrainFunction = (run: PlannedRun, lane: number) => Promise<RunOutcome>;
+
+export interface QueueOptions {
+  /** Lanes (concurrent runs), integer ≥ 1. */
+  readonly parallel: number;
+  /** Stop after this many runs were trained (finished or failed); default all. */
+  readonly limit?: number;
+  /** Give up after this many failures in a row (a broken setup, not one bad run); default 3. */
+  readonly maxConsecutiveFailures?: number;
+  /** Stops handing out runs; runs in progress finish. */
+  readonly signal?: AbortSignal;
+  readonly onStart?: (run: PlannedRun, lane: number) => void;
+  readonly onDone?: (run: PlannedRun, lane: number, outcome: RunOutcome) => void;
+  readonly onFail?: (run: PlannedRun, lane: number, error: Error) => void;
+}
+
+export interface QueueSummary {
+  readonly trained: number;
+  readonly failed: number;
+  /** True when stopped by the signal, the limit or consecutive failures before the end. */
+  readonly stopped: boolean;
+  readonly reason?: 'aborted' | 'limit' | 'failures';
+}
+
+/**
+ * Runs `runs` in their order on `parallel` lanes: each lane takes the next run as soon as it is
+ * free, so the runs start in plan order. A failed run is reported and skipped (a rerun retries
+ * it); `maxConsecutiveFailures` failures in a row stop the queue.
+ */
+export async function runQueue(
+  runs: readonly PlannedRun[],
+  train: TrainFunction,
+  options: QueueOptions,
+): Promise<QueueSummary> {
+  const { parallel } = options;
+  if (!Number.isInteger(parallel) || parallel < 1) {
+    throw new InvalidArgumentError('default-benchmark', 'parallel', parallel, 'integers ≥ 1');
+  }
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  if (!(limit >= 0) || (Number.isFinite(limit) && !Number.isInteger(limit))) {
+    throw new InvalidArgumentError('default-benchmark', 'limit', limit, 'integers ≥ 0');
+  }
+  const maxFailures = options.maxConsecutiveFailures ?? 3;
+  let next = 0;
+  let started = 0;
+  let trained = 0;
+  let failed = 0;
+  let consecutive = 0;
+  let reason: QueueSummary['reason'];
+
+  const lane = async (index: number) => {
+    for (;;) {
+      if (options.signal?.aborted) reason ??= 'aborted';
+      if (consecutive >= maxFailures) reason ??= 'failures';
+      if (reason || next >= runs.length) return;
+      if (started >= limit) {
+        reason ??= 'limit';
+        return;
+      }
+      const run = runs[next++];
+      started++;
+      options.onStart?.(run, index);
+      try {
+        const outcome = await train(run, index);
+        trained++;
+        consecutive = 0;
+        options.onDone?.(run, index, outcome);
+      } catch (error) {
+        failed++;
+        consecutive++;
+        options.onFail?.(run, index, error as Error);
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, Math.max(runs.length, 1)) }, (_, i) => lane(i)),
+  );
+  const stopped = reason !== undefined && trained + failed < runs.length;
+  return { trained, failed, stopped, reason: stopped ? reason : undefined };
+}
+
+/** Sums of a set of planned runs, for progress and the summary. */
+export function planTotals(runs: readonly PlannedRun[]): Record<PlannedRun['purpose'], number> & {
+  total: number;
+  shortEquivalents: number;
+} {
+  const totals = { grid: 0, 'space-filling': 0, seeds: 0, long: 0, total: 0, shortEquivalents: 0 };
+  for (const run of runs) {
+    totals[run.purpose]++;
+    totals.total++;
+    totals.shortEquivalents += runCost(run);
+  }
+  return totals;
+}
