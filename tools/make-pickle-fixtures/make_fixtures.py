@@ -205,6 +205,8 @@ def values_dict():
         'np_int64': np.int64(-42),
         'np_int32': np.int32(123456),
         'np_bool': np.bool_(True),
+        'np_str': np.str_('h\u00e9llo'),
+        'np_bytes': np.bytes_(b'xy'),
         'np_matrix': np.arange(6, dtype=np.float64).reshape(2, 3) / 4,
         'np_fortran': np.asfortranarray(np.arange(6, dtype=np.int32).reshape(2, 3)),
         'np_big_endian': np.array([1.5, -2.0], dtype='>f8'),

@@ -60,18 +60,26 @@ const DTYPE_SIZES: Record<string, readonly number[]> = {
   u: [1, 2, 4, 8],
   b: [1],
 };
-const DTYPES_ALLOWED = 'f4, f8, i1, i2, i4, i8, u1, u2, u4, u8, b1';
+const DTYPES_ALLOWED = 'f4, f8, i1, i2, i4, i8, u1, u2, u4, u8, b1; U<n>, S<n> for scalars';
+/** Longest text dtype accepted, characters or bytes. */
+const MAX_TEXT_ITEM = 4096;
 
 function makeDtype(args: readonly PyValue[]): NumpyDtype {
   expectArgs('numpy.dtype', args, 1, 3);
   const text = args[0];
-  const match = typeof text === 'string' ? /^([<>|=]?)([fiub])(\d)$/.exec(text) : null;
-  const kind = match?.[2] as NumpyDtype['kind'] | undefined;
-  const size = Number(match?.[3]);
-  if (!match || !kind || !DTYPE_SIZES[kind].includes(size)) {
+  const pattern = /^([<>|=]?)(?:([fiub])(\d)|([US])(\d{1,4}))$/;
+  const match = typeof text === 'string' ? pattern.exec(text) : null;
+  const numeric = match?.[2] as NumpyDtype['kind'] | undefined;
+  const textual = match?.[4] as NumpyDtype['kind'] | undefined;
+  const count = Number(match?.[3] ?? match?.[5]);
+  const ok = numeric
+    ? DTYPE_SIZES[numeric].includes(count)
+    : textual !== undefined && count >= 1 && count <= MAX_TEXT_ITEM;
+  if (!match || !ok) {
     return fail(`numpy dtype ${describeValue(text)} is not allowed; allowed: ${DTYPES_ALLOWED}`);
   }
-  const dtype = new NumpyDtype(kind, size);
+  const kind = (numeric ?? textual) as NumpyDtype['kind'];
+  const dtype = new NumpyDtype(kind, kind === 'U' ? count * 4 : count);
   dtype.littleEndian = match[1] !== '>';
   return dtype;
 }
@@ -159,6 +167,8 @@ function fillArray(
 ): void {
   if (!(dtype instanceof NumpyDtype))
     fail(`numpy array dtype must be a dtype, got ${typeName(dtype)}`);
+  const descr = (dtype as NumpyDtype).descr;
+  if (/[US]/.test(descr)) fail(`numpy arrays of dtype ${descr} are not supported`);
   const count = shape.reduce((product, size) => product * size, 1);
   const items = decodeItems(dtype as NumpyDtype, raw, count);
   array.dtype = dtype as NumpyDtype;
@@ -191,7 +201,9 @@ function scalar(args: readonly PyValue[]): PyValue {
   const [dtype, raw] = args;
   if (!(dtype instanceof NumpyDtype))
     return fail(`numpy scalar dtype must be a dtype, got ${typeName(dtype)}`);
-  const value = decodeItems(dtype, bytesOf(raw, 'numpy scalar data'), 1)[0];
+  const bytes = bytesOf(raw, 'numpy scalar data');
+  if (dtype.kind === 'U' || dtype.kind === 'S') return textScalar(dtype, bytes);
+  const value = decodeItems(dtype, bytes, 1)[0];
   if (dtype.kind === 'b') return value === 1;
   if (typeof value === 'bigint') {
     const small =
@@ -199,6 +211,26 @@ function scalar(args: readonly PyValue[]): PyValue {
     return small ? Number(value) : value;
   }
   return value;
+}
+
+/** numpy.str_ (UTF-32 code points) or numpy.bytes_, trailing NULs removed as numpy does. */
+function textScalar(dtype: NumpyDtype, raw: Uint8Array): PyValue {
+  if (raw.length !== dtype.itemSize)
+    fail(`numpy scalar of ${dtype.descr} has ${raw.length} bytes; expected ${dtype.itemSize}`);
+  let end = raw.length;
+  if (dtype.kind === 'S') {
+    while (end > 0 && raw[end - 1] === 0) end -= 1;
+    return raw.slice(0, end);
+  }
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  let text = '';
+  for (let offset = 0; offset < raw.length; offset += 4) {
+    const point = view.getUint32(offset, dtype.littleEndian);
+    if (point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff))
+      fail(`numpy str_ holds an invalid code point ${point}`);
+    text += String.fromCodePoint(point);
+  }
+  return text.replace(/\0+$/, '');
 }
 
 function reconstruct(args: readonly PyValue[]): PyValue {

@@ -53,6 +53,8 @@ describe('readPickle on values written by Python (tools/make-pickle-fixtures)', 
       expect(get('np_int64')).toBe(-42);
       expect(get('np_int32')).toBe(123456);
       expect(get('np_bool')).toBe(true);
+      expect(get('np_str')).toBe('héllo');
+      expect(get('np_bytes')).toEqual(new Uint8Array([120, 121]));
 
       const matrix = get('np_matrix') as NumpyArray;
       expect(matrix).toBeInstanceOf(NumpyArray);

@@ -129,11 +129,11 @@ export class PyGlobal {
   }
 }
 
-/** A numpy dtype of a plain numeric kind. */
+/** A numpy dtype of a plain numeric kind, or a fixed-size text kind (scalars only). */
 export class NumpyDtype {
-  /** 'f' float, 'i' signed integer, 'u' unsigned integer, 'b' boolean. */
-  readonly kind: 'f' | 'i' | 'u' | 'b';
-  /** Bytes per item: 1, 2, 4 or 8. */
+  /** 'f' float, 'i' signed integer, 'u' unsigned integer, 'b' boolean, 'U' text, 'S' bytes. */
+  readonly kind: 'f' | 'i' | 'u' | 'b' | 'U' | 'S';
+  /** Bytes per item: 1, 2, 4 or 8 for numbers; 4 per character for 'U', 1 per byte for 'S'. */
   readonly itemSize: number;
   /** True when items are stored little-endian (numpy '<', '|' or '=' on x86/ARM pickles). */
   littleEndian = true;
@@ -145,7 +145,8 @@ export class NumpyDtype {
 
   /** numpy's short name, for example `'<f8'`. */
   get descr(): string {
-    return `${this.itemSize === 1 ? '|' : this.littleEndian ? '<' : '>'}${this.kind}${this.itemSize}`;
+    const order = this.itemSize === 1 || this.kind === 'S' ? '|' : this.littleEndian ? '<' : '>';
+    return `${order}${this.kind}${this.kind === 'U' ? this.itemSize / 4 : this.itemSize}`;
   }
 }
 
