@@ -32,6 +32,8 @@ const MIN_CURVE_ROWS = 8;
 export interface ShortFit extends FittedTarget {
   /** Measured configurations, by `configurationKey`. */
   readonly summaries: Map<string, ConfigurationRuns>;
+  /** Out-of-fold predicted mean curves by `configurationKey`: from a model that never saw the class. */
+  readonly outOfFoldCurves: Map<string, Float64Array>;
 }
 
 /** Fits and cross-validates the short-curve surrogate on measured runs; attaches the per-seed noise model. */
@@ -60,7 +62,8 @@ export function fitShortSurrogate(
   );
   const replicates = rows.map((row) => row.runs.map((run) => flattenCurves(run, epochs)));
   const seedNoise = fitSeedNoise(replicates, specs);
-  return { ...fitted, surrogate: fitted.surrogate.with({ seedNoise }), summaries };
+  const outOfFoldCurves = new Map(rows.map((row, i) => [row.key, fitted.outOfFoldMean[i]]));
+  return { ...fitted, surrogate: fitted.surrogate.with({ seedNoise }), summaries, outOfFoldCurves };
 }
 
 /** Long-training surrogates and their held-out tables. */
@@ -188,35 +191,20 @@ function cascadeReport(
 ): { report: TargetReport; stdScales: Map<ModelKind, number[]> } {
   const short = options.short as ShortFit;
   const epochs = inputs.featureSchema.curveEpochs;
-  const shortSchema =
-    short.surrogate.parts.featureSchema ??
-    createFeatureSchema({ shape: inputs.featureSchema.shape });
   const shortKind = short.report.chosen;
   const groups = rows.map((row) => row.classId);
   const assignment = groupedFoldAssignment(groups, options.folds ?? 5, options.seed ?? 0);
   const folds = foldsOf(assignment);
 
-  // Each held-out row's curve comes from a short model that never saw the held-out classes.
-  const cascadeFeatures: Float64Array[] = new Array(rows.length);
-  folds.forEach((fold, f) => {
-    options.onProgress?.({ stage: 'long cascade: short models', done: f, total: folds.length });
-    const held = new Set(fold.test.map((i) => groups[i]));
-    const trainSummaries = [...short.summaries.values()].filter((s) => !held.has(s.classId));
-    const shortModel = fitSurrogate({
-      model: shortKind,
-      features: trainSummaries.map((s) => extractFeatures(shortSchema, s)),
-      targets: trainSummaries.map((s) => s.meanCurves),
-      groups: trainSummaries.map((s) => s.classId),
-      targetSpecs: short.surrogate.targetSpecs,
-      ensemble: options.ensemble,
-      seed: (options.seed ?? 0) + f,
-    });
-    const curves = shortModel.predict(
-      fold.test.map((i) => extractFeatures(shortSchema, rows[i])),
-    ).mean;
-    fold.test.forEach((i, k) => {
-      const curve = curveInputOf(curves[k], epochs);
-      cascadeFeatures[i] = extractFeatures(inputs.featureSchema, { ...rows[i], curve });
+  // Each row's curve is the short cross-validation's out-of-fold prediction: it comes from a
+  // short model that never saw the row's class (the long models below do not see it either).
+  const cascadeFeatures = rows.map((row) => {
+    const key = configurationKey(row.classId, row.lr, row.batchSize);
+    const predicted = short.outOfFoldCurves.get(key);
+    if (!predicted) throw new Error(`surrogate: no out-of-fold short curve for ${key}`);
+    return extractFeatures(inputs.featureSchema, {
+      ...row,
+      curve: curveInputOf(predicted, epochs),
     });
   });
 
@@ -225,6 +213,11 @@ function cascadeReport(
     const mean: Float64Array[] = new Array(rows.length);
     const std: Float64Array[] = new Array(rows.length);
     folds.forEach((fold, f) => {
+      options.onProgress?.({
+        stage: `long cascade: cross-validating ${model}`,
+        done: f,
+        total: folds.length,
+      });
       const surrogate = fitSurrogate({
         model,
         features: fold.train.map((i) => inputs.features[i]),

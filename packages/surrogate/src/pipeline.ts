@@ -72,6 +72,8 @@ export interface FittedTarget {
   readonly surrogate: Surrogate;
   /** Its held-out table. */
   readonly report: TargetReport;
+  /** Out-of-fold mean of the chosen model per row (physical units), in the inputs' row order. */
+  readonly outOfFoldMean: readonly Float64Array[];
 }
 
 /** Inputs of `fitWithValidation`. */
@@ -169,5 +171,5 @@ export function fitWithValidation(
     metrics: report,
   });
   options.onProgress?.({ stage: `${inputs.target}: fitting ${report.chosen}`, done: 1, total: 1 });
-  return { surrogate, report };
+  return { surrogate, report, outOfFoldMean: evaluation?.predictedMean ?? [] };
 }
