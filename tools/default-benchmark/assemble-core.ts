@@ -1,0 +1,389 @@
+/**
+ * Assembles the default benchmark from the sweep's part files: merges them, fits the surrogate,
+ * completes all 48,528 (class, lr, batch size) configurations, checks physical ranges, writes the
+ * versioned benchmark file and the surrogate file, and summarises what was measured.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  Benchmark,
+  type BenchmarkMetadata,
+  FORMAT_VERSION,
+  type LongRecord,
+  type RunRecord,
+} from '@nashpobench2/dataset';
+import {
+  loadBenchmarkPath,
+  validateBenchmarkPath,
+  writeBenchmarkFile,
+  writeFileAtomic,
+} from '@nashpobench2/dataset/node';
+import { CELL_CLASS_COUNT, HYPERPARAMETER_PAIR_COUNT } from '@nashpobench2/search-space';
+import {
+  BenchmarkSurrogate,
+  type CompletedBenchmark,
+  type CompletionOptions,
+  CURVE_FIELDS,
+  completeBenchmark,
+} from '@nashpobench2/surrogate';
+import { saveBenchmarkSurrogate } from '@nashpobench2/surrogate/node';
+import { type PlannedRun, planDefaultBenchmark } from './plan.js';
+import { finishedKey } from './sweep-core.js';
+
+/** Version of the default benchmark's build (plan + assembly); part of the file name. */
+export const DEFAULT_BENCHMARK_VERSION = 1;
+/** Name of the benchmark file written by {@link assembleDefaultBenchmark}. */
+export const BENCHMARK_FILE = `default-v${DEFAULT_BENCHMARK_VERSION}.parquet`;
+export const SURROGATE_FILE = `default-v${DEFAULT_BENCHMARK_VERSION}.surrogate.json`;
+export const SUMMARY_JSON = 'summary.json';
+export const SUMMARY_MARKDOWN = 'summary.md';
+
+/** One line of the sweep's `timings.jsonl`. */
+export interface TimingLine {
+  key: string;
+  purpose: PlannedRun['purpose'];
+  schedule: PlannedRun['schedule'];
+  wallSeconds: number;
+  cpuSeconds: number;
+  parallel?: number;
+  host?: string;
+}
+
+export interface AssembleOptions {
+  /** Folder of the sweep's part files (and its timings.jsonl). */
+  readonly parts: string;
+  /** Folder to write the benchmark file, the surrogate file and the summaries into. */
+  readonly out: string;
+  /** Surrogate options (folds, models, ensemble size...); the surrogate package's defaults otherwise. */
+  readonly completion?: CompletionOptions;
+  /** Command line or other note recorded in the provenance. */
+  readonly command?: string;
+}
+
+/** A value outside its physical range, one line. */
+export function rangeProblems(runs: readonly RunRecord[], long: readonly LongRecord[]): string[] {
+  const problems: string[] = [];
+  const where = (r: { cellCode: string; lr: number; batchSize: number }) =>
+    `${r.cellCode} lr ${r.lr} bs ${r.batchSize}`;
+  for (const run of runs) {
+    const tag = `${run.measured ? 'measured' : 'predicted'} run ${where(run)} seed ${run.seed}`;
+    for (const field of ['trainAccuracy', 'validAccuracy', 'testAccuracy'] as const) {
+      const bad = run[field].findIndex((v) => !(v >= 0 && v <= 100));
+      if (bad >= 0)
+        problems.push(`${tag}: ${field}[${bad}] = ${run[field][bad]} is not in [0, 100]`);
+    }
+    for (const field of ['trainSeconds', 'validSeconds', 'testSeconds'] as const) {
+      const bad = run[field].findIndex((v) => !(v > 0 && Number.isFinite(v)));
+      if (bad >= 0) problems.push(`${tag}: ${field}[${bad}] = ${run[field][bad]} is not > 0`);
+    }
+    for (const field of ['trainLoss', 'validLoss', 'testLoss'] as const) {
+      // A diverged measured run may hold NaN losses (recorded as such); a prediction may not.
+      const bad = run[field].findIndex((v) =>
+        run.measured ? v < 0 || v === Number.POSITIVE_INFINITY : !(v >= 0 && Number.isFinite(v)),
+      );
+      if (bad >= 0) problems.push(`${tag}: ${field}[${bad}] = ${run[field][bad]} is not a loss`);
+    }
+  }
+  for (const record of long) {
+    const tag = `${record.measured ? 'measured' : 'predicted'} long value ${where(record)}`;
+    if (!(record.testAccuracy >= 0 && record.testAccuracy <= 100)) {
+      problems.push(`${tag}: ${record.testAccuracy} is not in [0, 100]`);
+    }
+    if (
+      !record.measured &&
+      !(record.testAccuracyStd >= 0 && Number.isFinite(record.testAccuracyStd))
+    ) {
+      problems.push(`${tag}: predicted spread ${record.testAccuracyStd} is not ≥ 0`);
+    }
+  }
+  return problems;
+}
+
+/** Reads `timings.jsonl` of a parts folder (missing file: none). */
+export async function readTimings(parts: string): Promise<TimingLine[]> {
+  const text = await readFile(join(parts, 'timings.jsonl'), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as TimingLine);
+}
+
+/** What was measured, by the plan's parts. */
+export interface MeasuredCounts {
+  shortRuns: number;
+  longValues: number;
+  classes: number;
+  byPurpose: Record<PlannedRun['purpose'], number>;
+  /** Configurations with all three seeds measured. */
+  threeSeedConfigurations: number;
+  /** Spanning cells with all 48 pairs measured. */
+  completeGridCells: number;
+  /** Runs in the parts that are not in the plan (e.g. merged from elsewhere). */
+  outsidePlan: number;
+}
+
+export function countMeasured(
+  runs: readonly RunRecord[],
+  long: readonly LongRecord[],
+  plan: readonly PlannedRun[] = planDefaultBenchmark(),
+): MeasuredCounts {
+  const keys = new Set<string>();
+  for (const run of runs) keys.add(`run:${run.cellCode}/${run.lr}/${run.batchSize}/${run.seed}`);
+  for (const record of long) keys.add(`long:${record.cellCode}/${record.lr}/${record.batchSize}`);
+  const byPurpose = { grid: 0, 'space-filling': 0, seeds: 0, long: 0 };
+  const planned = new Set<string>();
+  for (const run of plan) {
+    const key = finishedKey(run);
+    planned.add(key);
+    if (keys.has(key)) byPurpose[run.purpose]++;
+  }
+  const seedsPerConfig = new Map<string, Set<number>>();
+  for (const run of runs) {
+    const key = `${run.classId}/${run.lr}/${run.batchSize}`;
+    const set = seedsPerConfig.get(key) ?? new Set<number>();
+    set.add(run.seed);
+    seedsPerConfig.set(key, set);
+  }
+  const gridByCell = new Map<string, number>();
+  for (const run of plan) {
+    if (run.purpose === 'grid' && keys.has(finishedKey(run))) {
+      gridByCell.set(run.cellCode, (gridByCell.get(run.cellCode) ?? 0) + 1);
+    }
+  }
+  return {
+    shortRuns: runs.length,
+    longValues: long.length,
+    classes: new Set([...runs.map((r) => r.classId), ...long.map((r) => r.classId)]).size,
+    byPurpose,
+    threeSeedConfigurations: [...seedsPerConfig.values()].filter((s) => s.size >= 3).length,
+    completeGridCells: [...gridByCell.values()].filter((n) => n === HYPERPARAMETER_PAIR_COUNT)
+      .length,
+    outsidePlan: [...keys].filter((key) => !planned.has(key)).length,
+  };
+}
+
+export interface AssembleSummary {
+  version: number;
+  createdAt: string;
+  protocol: { name: string; version: unknown; shortEpochs: number; longEpochs: number };
+  files: { benchmark: string; bytes: number; surrogate: string; surrogateBytes: number };
+  measured: MeasuredCounts;
+  completed: {
+    runs: number;
+    measuredRuns: number;
+    longValues: number;
+    measuredLong: number;
+    configurations: number;
+    /** Median predicted std of the final valid accuracy over predicted configurations, percent points. */
+    medianFinalValidStd: number;
+    /** Median predicted std of the long accuracy over predicted configurations, percent points. */
+    medianLongStd: number;
+  };
+  cost: {
+    /** Runs with a timing line. */
+    timedRuns: number;
+    wallSeconds: number;
+    cpuSeconds: number;
+    meanShortWallSeconds: number;
+    meanShortCpuSeconds: number;
+    meanLongWallSeconds: number;
+    meanLongCpuSeconds: number;
+    /** Sum of the measured runs' recorded pass seconds (train + valid + test, all epochs). */
+    recordedPassSeconds: number;
+  };
+  fitSeconds: number;
+  reports: CompletedBenchmark['reports'];
+  validation: { ok: boolean; errors: string[]; warnings: string[] };
+}
+
+const median = (values: number[]) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const mean = (values: number[]) =>
+  values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** Merges, completes, checks and writes; throws when a value is out of range or validation fails. */
+export async function assembleDefaultBenchmark(options: AssembleOptions): Promise<AssembleSummary> {
+  const loaded = await loadBenchmarkPath(options.parts);
+  const parts = new Benchmark(loaded.tables, loaded.metadata);
+  const protocol = parts.protocol;
+  const runs = [...parts.runs()].filter((run) => run.measured);
+  const long = [...parts.longRecords()].filter((record) => record.measured);
+  if (runs.length === 0)
+    throw new Error(`default-benchmark: ${options.parts} holds no measured runs`);
+  if (long.length === 0) {
+    throw new Error(
+      `default-benchmark: ${options.parts} holds no measured long values yet; the surrogate needs some (let the sweep run longer)`,
+    );
+  }
+  const measured = countMeasured(runs, long);
+
+  const started = performance.now();
+  const done = completeBenchmark(runs, long, protocol, options.completion);
+  const fitSeconds = (performance.now() - started) / 1000;
+
+  const problems = rangeProblems(done.runs, done.long);
+  if (problems.length > 0) {
+    throw new Error(
+      `default-benchmark: ${problems.length} values outside their physical range, e.g. ${problems.slice(0, 3).join('; ')}`,
+    );
+  }
+
+  const timings = await readTimings(options.parts);
+  const shortTimes = timings.filter((t) => t.schedule === 'short');
+  const longTimes = timings.filter((t) => t.schedule === 'long');
+  const recordedPassSeconds = sum(
+    runs.map((r) => sum(r.trainSeconds) + sum(r.validSeconds) + sum(r.testSeconds)),
+  );
+  const createdAt = new Date().toISOString();
+  const provenance = {
+    source: `the project's own reduced benchmark: ${runs.length} runs and ${long.length} long values trained by @nashpobench2/trainer (tools/default-benchmark plan v${DEFAULT_BENCHMARK_VERSION}) on a JPEG-derived CIFAR-10 copy, the other configurations predicted by @nashpobench2/surrogate`,
+    createdAt,
+    tool: '@nashpobench2/tools default-benchmark assemble',
+    defaultBenchmarkVersion: DEFAULT_BENCHMARK_VERSION,
+    trainedWith: parts.metadata.provenance,
+    measured,
+    cpuSeconds: sum(timings.map((t) => t.cpuSeconds)),
+    surrogate: { file: SURROGATE_FILE, fitSeconds, options: options.completion ?? {} },
+    command: options.command,
+  };
+  const metadata: BenchmarkMetadata = { formatVersion: FORMAT_VERSION, protocol, provenance };
+  const completed = Benchmark.fromRecords(done.runs, done.long, metadata);
+  const benchmarkPath = join(options.out, BENCHMARK_FILE);
+  await writeBenchmarkFile(benchmarkPath, completed);
+  const validation = await validateBenchmarkPath(benchmarkPath, { complete: true });
+  if (!validation.ok) {
+    throw new Error(
+      `default-benchmark: the completed file does not validate: ${validation.errors.slice(0, 5).join('; ')}`,
+    );
+  }
+
+  const bundle = BenchmarkSurrogate.fromFit(done.short, done.longFit, protocol, {
+    source: provenance.source,
+    createdAt,
+    tool: provenance.tool,
+    synthetic: runs.every((run) => run.backend === 'synthetic'),
+    measuredRuns: runs.length,
+    measuredLong: long.length,
+    fitSeconds,
+  });
+  const surrogatePath = join(options.out, SURROGATE_FILE);
+  await saveBenchmarkSurrogate(surrogatePath, bundle);
+
+  // Spread of the predicted final valid accuracy: field 'validAccuracy' at the last epoch.
+  const epochs = protocol.shortEpochs;
+  const width = done.curveMean.length / done.shortMeasured.length;
+  const validField = CURVE_FIELDS.indexOf('validAccuracy');
+  const finalValidStd: number[] = [];
+  done.shortMeasured.forEach((isMeasured, ordinal) => {
+    if (!isMeasured)
+      finalValidStd.push(done.curveStd[ordinal * width + validField * epochs + epochs - 1]);
+  });
+
+  const summary: AssembleSummary = {
+    version: DEFAULT_BENCHMARK_VERSION,
+    createdAt,
+    protocol: {
+      name: protocol.name,
+      version: protocol.version,
+      shortEpochs: protocol.shortEpochs,
+      longEpochs: protocol.longEpochs,
+    },
+    files: {
+      benchmark: benchmarkPath,
+      bytes: (await stat(benchmarkPath)).size,
+      surrogate: surrogatePath,
+      surrogateBytes: (await stat(surrogatePath)).size,
+    },
+    measured,
+    completed: {
+      runs: done.runs.length,
+      measuredRuns: done.runs.filter((r) => r.measured).length,
+      longValues: done.long.length,
+      measuredLong: done.long.filter((r) => r.measured).length,
+      configurations: CELL_CLASS_COUNT * HYPERPARAMETER_PAIR_COUNT,
+      medianFinalValidStd: median(finalValidStd),
+      medianLongStd: median(done.long.filter((r) => !r.measured).map((r) => r.testAccuracyStd)),
+    },
+    cost: {
+      timedRuns: timings.length,
+      wallSeconds: sum(timings.map((t) => t.wallSeconds)),
+      cpuSeconds: sum(timings.map((t) => t.cpuSeconds)),
+      meanShortWallSeconds: mean(shortTimes.map((t) => t.wallSeconds)),
+      meanShortCpuSeconds: mean(shortTimes.map((t) => t.cpuSeconds)),
+      meanLongWallSeconds: mean(longTimes.map((t) => t.wallSeconds)),
+      meanLongCpuSeconds: mean(longTimes.map((t) => t.cpuSeconds)),
+      recordedPassSeconds,
+    },
+    fitSeconds,
+    reports: done.reports,
+    validation: { ok: validation.ok, errors: validation.errors, warnings: validation.warnings },
+  };
+  await writeFileAtomic(
+    join(options.out, SUMMARY_JSON),
+    new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`),
+  );
+  await writeFileAtomic(
+    join(options.out, SUMMARY_MARKDOWN),
+    new TextEncoder().encode(summaryMarkdown(summary)),
+  );
+  return summary;
+}
+
+const fixed = (value: number, digits: number) =>
+  Number.isFinite(value) ? value.toFixed(digits) : '—';
+
+/** The summary as Markdown: what was measured, its cost, and the held-out tables. */
+export function summaryMarkdown(s: AssembleSummary): string {
+  const m = s.measured;
+  const lines = [
+    `# Default benchmark v${s.version} (${s.createdAt})`,
+    '',
+    `Protocol \`${s.protocol.name}\` v${String(s.protocol.version)}: ${s.protocol.shortEpochs} epochs short, ${s.protocol.longEpochs} long.`,
+    '',
+    '## Measured',
+    '',
+    '| what | count |',
+    '| --- | --- |',
+    `| short runs (all seeds) | ${m.shortRuns} |`,
+    `| grid runs of the spanning cells | ${m.byPurpose.grid} (${m.completeGridCells} cells with all 48 pairs) |`,
+    `| space-filling runs | ${m.byPurpose['space-filling']} |`,
+    `| seed-study runs (seeds 555, 888) | ${m.byPurpose.seeds} (${m.threeSeedConfigurations} configurations with 3 seeds) |`,
+    `| long values | ${m.longValues} |`,
+    `| classes with a measurement | ${m.classes} of ${CELL_CLASS_COUNT} |`,
+    `| runs outside the plan | ${m.outsidePlan} |`,
+    '',
+    '## Cost',
+    '',
+    `${s.cost.timedRuns} timed runs: ${fixed(s.cost.wallSeconds / 3600, 2)} h wall and ${fixed(s.cost.cpuSeconds / 3600, 2)} h CPU summed over runs; mean short run ${fixed(s.cost.meanShortWallSeconds, 0)} s wall / ${fixed(s.cost.meanShortCpuSeconds, 0)} s CPU, mean long run ${fixed(s.cost.meanLongWallSeconds, 0)} s wall / ${fixed(s.cost.meanLongCpuSeconds, 0)} s CPU. Recorded pass seconds of the measured runs: ${fixed(s.cost.recordedPassSeconds / 3600, 2)} h. Surrogate fit and completion: ${fixed(s.fitSeconds, 0)} s.`,
+    '',
+    '## Completed file',
+    '',
+    `\`${s.files.benchmark}\`: ${fixed(s.files.bytes / 1e6, 2)} MB; ${s.completed.runs} runs (${s.completed.measuredRuns} measured), ${s.completed.longValues} long values (${s.completed.measuredLong} measured); median predicted spread: final valid accuracy ${fixed(s.completed.medianFinalValidStd, 2)} pp, long accuracy ${fixed(s.completed.medianLongStd, 2)} pp. Surrogate: \`${s.files.surrogate}\` (${fixed(s.files.surrogateBytes / 1e6, 2)} MB). Validation: ${s.validation.ok ? 'ok' : 'FAILED'}${s.validation.warnings.length ? ` (${s.validation.warnings.length} warnings)` : ''}.`,
+    '',
+    '## Held-out quality (folds grouped by class)',
+  ];
+  for (const report of s.reports) {
+    lines.push(
+      '',
+      `### ${report.target}: ${report.rows} configurations, ${report.groups} classes, ${report.folds} folds; headline ${report.headline}; chosen ${report.chosen}`,
+      '',
+      report.description,
+      '',
+      '| model | R² | τ | ρ | MAE | top-10% recall | cov50 raw→cal | cov90 raw→cal |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const model of report.models) {
+      const h = model.headline;
+      const c = model.headlineCalibrated;
+      lines.push(
+        `| ${model.model} | ${fixed(h.r2, 3)} | ${fixed(h.kendallTau, 3)} | ${fixed(h.spearmanRho, 3)} | ${fixed(h.mae, 2)} | ${fixed(h.top10Recall, 2)} | ${fixed(h.coverage50, 2)}→${fixed(c.coverage50, 2)} | ${fixed(h.coverage90, 2)}→${fixed(c.coverage90, 2)} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

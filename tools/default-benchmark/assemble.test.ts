@@ -1,0 +1,172 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LongRecord, RunRecord } from '@nashpobench2/dataset';
+import { openBenchmark } from '@nashpobench2/dataset/node';
+import { cellClassOf } from '@nashpobench2/search-space';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AssembleSummary,
+  assembleDefaultBenchmark,
+  BENCHMARK_FILE,
+  countMeasured,
+  rangeProblems,
+  SUMMARY_MARKDOWN,
+  SURROGATE_FILE,
+} from './assemble-core.js';
+import { fakeRun, fakeTrainer } from './fake-trainer.js';
+import { planDefaultBenchmark } from './plan.js';
+import { runQueue } from './sweep-core.js';
+
+const plan = planDefaultBenchmark();
+// A tiny part set: the plan's first 120 short runs and first 15 long runs, trained by the fake.
+const shortRuns = plan.filter((r) => r.schedule === 'short').slice(0, 120);
+const longRuns = plan.filter((r) => r.schedule === 'long').slice(0, 15);
+const trained = [...shortRuns, ...longRuns];
+
+let dir: string;
+let summary: AssembleSummary;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'default-benchmark-assemble-'));
+  const parts = join(dir, 'parts');
+  const train = fakeTrainer(parts);
+  const lines: string[] = [];
+  await runQueue(trained, train, {
+    parallel: 4,
+    onDone: (run, _lane, outcome) =>
+      lines.push(
+        JSON.stringify({
+          key: run.schedule,
+          purpose: run.purpose,
+          schedule: run.schedule,
+          wallSeconds: outcome.seconds,
+          cpuSeconds: outcome.cpuSeconds,
+        }),
+      ),
+  });
+  await writeFile(join(parts, 'timings.jsonl'), `${lines.join('\n')}\n`);
+  const started = performance.now();
+  summary = await assembleDefaultBenchmark({
+    parts,
+    out: join(dir, 'out'),
+    completion: { folds: 3, models: ['ridge'], cascade: false },
+  });
+  console.log(
+    `assemble: ${((performance.now() - started) / 1000).toFixed(1)} s, ${summary.files.bytes} bytes`,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('assembling the default benchmark from parts', () => {
+  it('completes every configuration, measured values kept and flagged', async () => {
+    const bench = await openBenchmark(join(dir, 'out', BENCHMARK_FILE));
+    const runs = [...bench.runs()];
+    expect(runs.length).toBe(48_528 * 3);
+    expect([...bench.longRecords()].length).toBe(48_528);
+    const measured = runs.filter((r) => r.measured);
+    expect(measured.length).toBe(120);
+    const run = shortRuns[7];
+    const stored = measured.find(
+      (r) =>
+        r.cellCode === run.cellCode &&
+        r.lr === run.lr &&
+        r.batchSize === run.batchSize &&
+        r.seed === run.seed,
+    ) as RunRecord;
+    expect(stored.validAccuracy).toEqual(fakeRun(run).validAccuracy);
+    expect(stored.trainSeconds).toEqual(fakeRun(run).trainSeconds);
+    expect(runs.filter((r) => !r.measured).every((r) => r.backend === 'surrogate')).toBe(true);
+    const long = [...bench.longRecords()];
+    expect(long.filter((r) => r.measured).length).toBe(15);
+    expect(long.filter((r) => !r.measured).every((r) => r.testAccuracyStd >= 0)).toBe(true);
+    expect(rangeProblems(runs, long)).toEqual([]);
+    expect(summary.validation.ok).toBe(true);
+    expect(summary.files.bytes).toBeGreaterThan(0);
+    expect(bench.metadata.provenance.source).toMatch(/120 runs and 15 long values trained/);
+  }, 60_000);
+
+  it('summarises what was measured, its cost and the held-out tables', async () => {
+    expect(summary.measured.shortRuns).toBe(120);
+    expect(summary.measured.longValues).toBe(15);
+    const byPurpose = { grid: 0, 'space-filling': 0, seeds: 0, long: 15 };
+    for (const run of shortRuns) byPurpose[run.purpose]++;
+    expect(summary.measured.byPurpose).toEqual(byPurpose);
+    expect(summary.measured.outsidePlan).toBe(0);
+    expect(summary.completed).toMatchObject({
+      runs: 145_584,
+      measuredRuns: 120,
+      longValues: 48_528,
+      measuredLong: 15,
+    });
+    expect(summary.cost.timedRuns).toBe(135);
+    expect(summary.cost.cpuSeconds).toBeCloseTo(120 * 0.75 + 15 * 2.5, 9);
+    expect(summary.cost.meanLongWallSeconds).toBe(3);
+    // Each fake run records 12 × (20 + 2 + 2) × (1 + 64 / batch size) pass seconds.
+    const passes = shortRuns.reduce((s, r) => s + 12 * 24 * (1 + 64 / r.batchSize), 0);
+    expect(summary.cost.recordedPassSeconds).toBeCloseTo(passes, 6);
+    expect(summary.reports.map((r) => r.target)).toContain('short');
+    expect(summary.reports.some((r) => r.target.startsWith('long'))).toBe(true);
+    const markdown = await readFile(join(dir, 'out', SUMMARY_MARKDOWN), 'utf8');
+    expect(markdown).toMatch(/\| short runs \(all seeds\) \| 120 \|/);
+    expect(markdown).toMatch(/### short: /);
+    const surrogate = JSON.parse(await readFile(join(dir, 'out', SURROGATE_FILE), 'utf8'));
+    expect(surrogate).toBeTypeOf('object');
+  });
+});
+
+describe('range checks', () => {
+  const good = fakeRun({ cellCode: '0|10|210', lr: 0.1, batchSize: 64, seed: 222 });
+  it('accept a good run and name each bad value', () => {
+    expect(rangeProblems([good], [])).toEqual([]);
+    const bad: RunRecord = {
+      ...good,
+      measured: false,
+      validAccuracy: good.validAccuracy.map((v, i) => (i === 3 ? 100.5 : v)),
+      testSeconds: good.testSeconds.map((v, i) => (i === 11 ? 0 : v)),
+      trainLoss: good.trainLoss.map((v, i) => (i === 0 ? Number.NaN : v)),
+    };
+    expect(rangeProblems([bad], [])).toEqual([
+      'predicted run 0|10|210 lr 0.1 bs 64 seed 222: validAccuracy[3] = 100.5 is not in [0, 100]',
+      'predicted run 0|10|210 lr 0.1 bs 64 seed 222: testSeconds[11] = 0 is not > 0',
+      'predicted run 0|10|210 lr 0.1 bs 64 seed 222: trainLoss[0] = NaN is not a loss',
+    ]);
+    // A measured run may have diverged: NaN losses are recorded as such.
+    expect(rangeProblems([{ ...good, trainLoss: bad.trainLoss }], [])).toEqual([]);
+    const long: LongRecord = {
+      cellCode: '0|10|210',
+      classId: cellClassOf('0|10|210').id,
+      lr: 0.1,
+      batchSize: 64,
+      testAccuracy: -1,
+      testAccuracyStd: Number.NaN,
+      measured: false,
+    };
+    expect(rangeProblems([], [long])).toEqual([
+      'predicted long value 0|10|210 lr 0.1 bs 64: -1 is not in [0, 100]',
+      'predicted long value 0|10|210 lr 0.1 bs 64: predicted spread NaN is not ≥ 0',
+    ]);
+  });
+
+  it('counts the plan parts a set of runs covers', () => {
+    const runs = plan
+      .filter((r) => r.purpose === 'seeds')
+      .slice(0, 2)
+      .map((r) => fakeRun(r));
+    const base = plan.find(
+      (r) =>
+        r.purpose !== 'seeds' &&
+        r.cellCode === runs[0].cellCode &&
+        r.lr === runs[0].lr &&
+        r.batchSize === runs[0].batchSize &&
+        r.schedule === 'short',
+    );
+    const counts = countMeasured([...runs, fakeRun(base as never)], []);
+    expect(counts.byPurpose.seeds).toBe(2);
+    expect(counts.threeSeedConfigurations).toBe(1);
+    expect(counts.shortRuns).toBe(3);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Builds the default benchmark file from the sweep's parts:
+ *
+ *   pnpm --filter @nashpobench2/tools assemble -- [--parts <dir>] [--out <dir>] [--folds 5]
+ *     [--models ensemble,ridge,knn] [--members 5] [--steps 800] [--no-cascade]
+ *
+ * Writes `<out>/default-v1.parquet` (all 48,528 configurations, measured and predicted flagged),
+ * `<out>/default-v1.surrogate.json`, `summary.json` and `summary.md`; prints the summary.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CompletionOptions } from '@nashpobench2/surrogate';
+import { assembleDefaultBenchmark, summaryMarkdown } from './assemble-core.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function integer(name: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(
+      `default-benchmark: --${name} ${text} is not valid; allowed: integers ≥ ${min}`,
+    );
+  }
+  return value;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv.filter((arg) => arg !== '--'),
+    options: {
+      parts: { type: 'string', default: join(here, 'parts') },
+      out: { type: 'string', default: join(here, 'out') },
+      folds: { type: 'string' },
+      seed: { type: 'string' },
+      models: { type: 'string' },
+      members: { type: 'string' },
+      steps: { type: 'string' },
+      'no-cascade': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const allowed = ['ensemble', 'ridge', 'knn'];
+  const models = values.models?.split(',').map((m) => m.trim());
+  for (const model of models ?? []) {
+    if (!allowed.includes(model)) {
+      throw new Error(
+        `default-benchmark: --models ${model} is not valid; allowed: ${allowed.join(', ')}`,
+      );
+    }
+  }
+  const members = integer('members', values.members, 1);
+  const steps = integer('steps', values.steps, 1);
+  const completion: CompletionOptions = {
+    folds: integer('folds', values.folds, 2),
+    seed: integer('seed', values.seed, 0),
+    models: models as CompletionOptions['models'],
+    ensemble: members !== undefined || steps !== undefined ? { members, steps } : undefined,
+    cascade: !values['no-cascade'],
+    onProgress: ({ stage, done, total }) => {
+      if (done === total || done % 1000 === 0) process.stderr.write(`${stage}: ${done}/${total}\n`);
+    },
+  };
+  const out = resolve(values.out as string);
+  await mkdir(out, { recursive: true });
+  const summary = await assembleDefaultBenchmark({
+    parts: resolve(values.parts as string),
+    out,
+    completion,
+    command: `assemble ${argv.join(' ')}`.trim(),
+  });
+  process.stdout.write(
+    values.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryMarkdown(summary),
+  );
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,157 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finishedUnits } from '@nashpobench2/trainer/node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_PROTOCOL, fakeTrainer } from './fake-trainer.js';
+import { type PlannedRun, planDefaultBenchmark } from './plan.js';
+import { finishedKey, pendingRuns, planTotals, runCost, runQueue } from './sweep-core.js';
+
+const plan = planDefaultBenchmark();
+// The first 40 planned runs hold grid, space-filling, seed and long runs.
+const head = plan.slice(0, 40);
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'default-benchmark-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('finished keys', () => {
+  it('match the keys the trainer reads back from part files', async () => {
+    const runs = [
+      head.find((r) => r.schedule === 'short'),
+      head.find((r) => r.schedule === 'long'),
+    ];
+    expect(runs.every(Boolean)).toBe(true);
+    const train = fakeTrainer(dir);
+    for (const run of runs as PlannedRun[]) await train(run, 0);
+    const finished = await finishedUnits(dir, FAKE_PROTOCOL);
+    expect([...finished].sort()).toEqual((runs as PlannedRun[]).map(finishedKey).sort());
+  });
+
+  it('costs a long run longEpochs / shortEpochs short runs', () => {
+    const long = head.find((r) => r.schedule === 'long') as PlannedRun;
+    expect(runCost(long, 12, 36)).toBe(3);
+    expect(runCost({ ...long, schedule: 'short' })).toBe(1);
+    const totals = planTotals(plan);
+    expect(totals.total).toBe(plan.length);
+    expect(totals.shortEquivalents).toBe(plan.length + 2 * totals.long);
+  });
+});
+
+describe('pending runs', () => {
+  it('skips finished runs and keeps plan order', () => {
+    const finished = new Set([finishedKey(head[0]), finishedKey(head[3])]);
+    const pending = pendingRuns(head, finished);
+    expect(pending).toEqual(head.filter((_, i) => i !== 0 && i !== 3));
+  });
+
+  it('shards round-robin: the shards partition the plan', () => {
+    const shards = [0, 1, 2].map((index) => pendingRuns(head, new Set(), { index, count: 3 }));
+    expect(shards.map((s) => s.length)).toEqual([14, 13, 13]);
+    expect(shards[1][0]).toBe(head[1]);
+    expect(shards[2][1]).toBe(head[5]);
+    const union = shards.flat().map(finishedKey).sort();
+    expect(union).toEqual(head.map(finishedKey).sort());
+  });
+});
+
+describe('the queue', () => {
+  it('starts runs in plan order on its lanes, one at a time per lane', async () => {
+    const started: PlannedRun[] = [];
+    const active = new Set<number>();
+    let maxActive = 0;
+    const summary = await runQueue(
+      head.slice(0, 9),
+      async (_run, lane) => {
+        expect(active.has(lane)).toBe(false);
+        active.add(lane);
+        maxActive = Math.max(maxActive, active.size);
+        await new Promise((r) => setTimeout(r, 5 + lane * 3));
+        active.delete(lane);
+        return { path: '', accuracy: 1, seconds: 1, cpuSeconds: 1 };
+      },
+      { parallel: 3, onStart: (run) => started.push(run) },
+    );
+    expect(summary).toEqual({ trained: 9, failed: 0, stopped: false, reason: undefined });
+    expect(started).toEqual(head.slice(0, 9));
+    expect(maxActive).toBe(3);
+  });
+
+  it('resumes a stopped sweep without retraining finished runs', async () => {
+    const calls: PlannedRun[] = [];
+    const train = fakeTrainer(dir, { calls });
+    const first = await runQueue(
+      pendingRuns(head, await finishedUnits(dir, FAKE_PROTOCOL)),
+      train,
+      {
+        parallel: 2,
+        limit: 15,
+      },
+    );
+    expect(first).toMatchObject({ trained: 15, stopped: true, reason: 'limit' });
+    const finished = await finishedUnits(dir, FAKE_PROTOCOL);
+    expect([...finished].sort()).toEqual(head.slice(0, 15).map(finishedKey).sort());
+
+    const rest = pendingRuns(head, finished);
+    expect(rest).toEqual(head.slice(15));
+    const second = await runQueue(rest, train, { parallel: 2 });
+    expect(second).toMatchObject({ trained: 25, failed: 0, stopped: false });
+    expect(calls.map(finishedKey)).toEqual(head.map(finishedKey));
+    const files = (await readdir(dir)).filter((name) => name.endsWith('.parquet'));
+    expect(files.length).toBe(40);
+    expect(pendingRuns(head, await finishedUnits(dir, FAKE_PROTOCOL))).toEqual([]);
+  });
+
+  it('reports a failed run, goes on, and retries it on the next resume', async () => {
+    const failures: string[] = [];
+    const bad = head[2];
+    const train = fakeTrainer(dir, { fail: (run) => run === bad });
+    const summary = await runQueue(head.slice(0, 6), train, {
+      parallel: 2,
+      onFail: (run, _lane, error) => failures.push(`${finishedKey(run)}: ${error.message}`),
+    });
+    expect(summary).toMatchObject({ trained: 5, failed: 1, stopped: false });
+    expect(failures).toEqual([`${finishedKey(bad)}: fake failure of ${bad.cellCode}`]);
+    expect(pendingRuns(head.slice(0, 6), await finishedUnits(dir, FAKE_PROTOCOL))).toEqual([bad]);
+  });
+
+  it('stops after consecutive failures (a broken setup)', async () => {
+    const summary = await runQueue(
+      head,
+      async () => {
+        throw new Error('no backend');
+      },
+      { parallel: 1, maxConsecutiveFailures: 3 },
+    );
+    expect(summary).toEqual({ trained: 0, failed: 3, stopped: true, reason: 'failures' });
+  });
+
+  it('lets runs in progress finish when aborted and starts no more', async () => {
+    const controller = new AbortController();
+    const done: PlannedRun[] = [];
+    const summary = await runQueue(
+      head,
+      async (run) => {
+        // Both lanes have started when the first timer fires; then the stop comes.
+        await new Promise((r) => setTimeout(r, 5));
+        controller.abort();
+        await new Promise((r) => setTimeout(r, 5));
+        done.push(run);
+        return { path: '', accuracy: 1, seconds: 1, cpuSeconds: 1 };
+      },
+      { parallel: 2, signal: controller.signal },
+    );
+    expect(summary).toMatchObject({ trained: 2, stopped: true, reason: 'aborted' });
+    expect(done.sort((a, b) => head.indexOf(a) - head.indexOf(b))).toEqual(head.slice(0, 2));
+  });
+
+  it('rejects a bad lane count', async () => {
+    await expect(runQueue(head, fakeTrainer(dir), { parallel: 0 })).rejects.toThrow(
+      /parallel 0 is not valid; allowed: integers ≥ 1/,
+    );
+  });
+});
