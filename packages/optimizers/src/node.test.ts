@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSyntheticBenchmark } from '@nashpobench2/dataset';
@@ -64,6 +64,21 @@ describe('harness in Node', () => {
     expect(Number.isNaN(back.optimizers[0].runs[0].trajectory.testAccuracyLongPct[0])).toBe(true);
     expect(resultsToJson(back)).toBe(await readFile(path, 'utf8'));
   });
+
+  it('leaves no temporary file behind when the results or the plot cannot be written', async () => {
+    const result = runExperiment(bench, ['random-search'], { ...OPTIONS, runs: 1 });
+    const target = join(folder, 'taken');
+    await mkdir(target);
+    await expect(writeResults(target, result)).rejects.toThrow();
+    const spec = comparisonFigureSpec(result, summarizeExperiment(result));
+    const plotTarget = join(folder, 'taken.svg');
+    await mkdir(plotTarget);
+    await expect(writePlot(plotTarget, spec)).rejects.toThrow();
+    expect((await readdir(folder)).filter((name) => name.includes('taken')).sort()).toEqual([
+      'taken',
+      'taken.svg',
+    ]);
+  }, 30_000);
 
   it('rejects files that are not results, in one line', async () => {
     expect(() => parseResults('{"kind":"other"}')).toThrow(/without kind/);

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, extname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError } from '@nashpobench2/search-space';
 import { Resvg } from '@resvg/resvg-js';
@@ -21,12 +22,35 @@ import { parseResults, resultsToJson } from './results-file.js';
 export type { BenchmarkSource } from './experiment-worker.js';
 export * from './index.js';
 
+/**
+ * Writes `content` to `path` atomically: a temporary file beside it, flushed to disk, then renamed
+ * over it. A failure (or a kill) never leaves a partial file under `path`, and a failed write
+ * removes its temporary file.
+ */
+async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
+  try {
+    const handle = await open(temporary, 'w');
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
 /** Writes an experiment as JSON, atomically (temporary file, then rename). */
 export async function writeResults(path: string, result: ExperimentResult): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, resultsToJson(result));
-  await rename(temporary, path);
+  await writeFileAtomic(path, resultsToJson(result));
 }
 
 /** Reads an experiment written by `writeResults`. */
@@ -62,8 +86,7 @@ export async function writePlot(path: string, spec: TopLevelSpec): Promise<void>
     );
   }
   const svg = await renderSvg(spec);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, extension === '.svg' ? svg : svgToPng(svg));
+  await writeFileAtomic(path, extension === '.svg' ? svg : svgToPng(svg));
 }
 
 /** Options of a parallel experiment. */

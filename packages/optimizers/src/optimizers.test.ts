@@ -46,6 +46,11 @@ describe('every optimizer', () => {
     expect(() => expandOptimizerList('nope')).toThrow(
       /optimizer 'nope' is not valid; allowed: random-search/,
     );
+    for (const empty of ['', ',', ' , ']) {
+      expect(() => expandOptimizerList(empty)).toThrow(
+        /optimizer list '.*' is not valid; allowed: 'paper', 'all' or a comma list of ids/,
+      );
+    }
     expect(() => resolveSettings('bohb', { eta: 'x' })).toThrow(/bohb.eta/);
     expect(() => resolveSettings('bohb', { colour: 1 })).toThrow(/colour/);
   });

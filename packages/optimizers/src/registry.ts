@@ -280,5 +280,13 @@ export function expandOptimizerList(list: string): string[] {
     else if (item === 'all') ids.push(...OPTIMIZERS.map((o) => o.id));
     else ids.push(optimizerDefinition(item).id);
   }
+  if (ids.length === 0) {
+    throw new InvalidArgumentError(
+      'optimizers',
+      'optimizer list',
+      list,
+      `'paper', 'all' or a comma list of ids: ${OPTIMIZERS.map((o) => o.id).join(', ')}`,
+    );
+  }
   return [...new Set(ids)];
 }

@@ -140,4 +140,8 @@ describe('statistics', () => {
     ).toEqual([(1.5 + 1) / 2, (1.5 + 2.5) / 2, (3 + 2.5) / 2]);
     expect(pairedDifference([1, 2, Number.NaN], [0, 0, 0])).toMatchObject({ mean: 1.5, n: 2 });
   });
+
+  it('ranks no optimizers as an empty table instead of looping forever', () => {
+    expect(averageRankTable([])).toEqual([]);
+  });
 });

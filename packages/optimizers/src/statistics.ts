@@ -154,6 +154,7 @@ export function pairedDifference(values: number[], reference: number[]): MeanSe 
 
 /** Mean rank per optimizer (1 = highest value) over paired runs; a missing value ranks last. */
 export function averageRankTable(valuesByOptimizer: number[][]): number[] {
+  if (valuesByOptimizer.length === 0) return [];
   const pairs = Math.min(...valuesByOptimizer.map((values) => values.length));
   const sums = new Array<number>(valuesByOptimizer.length).fill(0);
   for (let r = 0; r < pairs; r++) {
