@@ -58,6 +58,53 @@ export interface AssembleOptions {
   readonly completion?: CompletionOptions;
   /** Command line or other note recorded in the provenance. */
   readonly command?: string;
+  /** Parquet codec of the benchmark file; default the dataset package's (SNAPPY). */
+  readonly codec?: 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
+  /**
+   * Store predicted values compactly so the file compresses well: accuracies and long values
+   * rounded to 0.01 percent points and seconds to 3 significant digits (far below their predicted
+   * spread), predicted losses left out (NaN, "not recorded" in the format; the issue asks for
+   * accuracies and times, and the surrogate file still predicts losses). Measured values are never
+   * changed. Default false.
+   */
+  readonly compact?: boolean;
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const significant3 = (v: number) => (Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(3)) : v);
+
+/** The predicted values of a completed set stored as {@link AssembleOptions.compact} says. */
+export function compactPredictedValues(
+  runs: readonly RunRecord[],
+  long: readonly LongRecord[],
+): { runs: RunRecord[]; long: LongRecord[] } {
+  return {
+    runs: runs.map((run) =>
+      run.measured
+        ? run
+        : {
+            ...run,
+            trainAccuracy: run.trainAccuracy.map(round2),
+            validAccuracy: run.validAccuracy.map(round2),
+            testAccuracy: run.testAccuracy.map(round2),
+            trainLoss: run.trainLoss.map(() => Number.NaN),
+            validLoss: run.validLoss.map(() => Number.NaN),
+            testLoss: run.testLoss.map(() => Number.NaN),
+            trainSeconds: run.trainSeconds.map(significant3),
+            validSeconds: run.validSeconds.map(significant3),
+            testSeconds: run.testSeconds.map(significant3),
+          },
+    ),
+    long: long.map((record) =>
+      record.measured
+        ? record
+        : {
+            ...record,
+            testAccuracy: round2(record.testAccuracy),
+            testAccuracyStd: round2(record.testAccuracyStd),
+          },
+    ),
+  };
 }
 
 /** A value outside its physical range, one line. */
@@ -77,10 +124,8 @@ export function rangeProblems(runs: readonly RunRecord[], long: readonly LongRec
       if (bad >= 0) problems.push(`${tag}: ${field}[${bad}] = ${run[field][bad]} is not > 0`);
     }
     for (const field of ['trainLoss', 'validLoss', 'testLoss'] as const) {
-      // A diverged measured run may hold NaN losses (recorded as such); a prediction may not.
-      const bad = run[field].findIndex((v) =>
-        run.measured ? v < 0 || v === Number.POSITIVE_INFINITY : !(v >= 0 && Number.isFinite(v)),
-      );
+      // NaN = not recorded (a diverged run, or predicted losses left out of a compact file).
+      const bad = run[field].findIndex((v) => v < 0 || v === Number.POSITIVE_INFINITY);
       if (bad >= 0) problems.push(`${tag}: ${field}[${bad}] = ${run[field][bad]} is not a loss`);
     }
   }
@@ -226,13 +271,6 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
   const done = completeBenchmark(runs, long, protocol, options.completion);
   const fitSeconds = (performance.now() - started) / 1000;
 
-  const problems = rangeProblems(done.runs, done.long);
-  if (problems.length > 0) {
-    throw new Error(
-      `default-benchmark: ${problems.length} values outside their physical range, e.g. ${problems.slice(0, 3).join('; ')}`,
-    );
-  }
-
   const timings = await readTimings(options.parts);
   const shortTimes = timings.filter((t) => t.schedule === 'short');
   const longTimes = timings.filter((t) => t.schedule === 'long');
@@ -249,12 +287,23 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
     measured,
     cpuSeconds: sum(timings.map((t) => t.cpuSeconds)),
     surrogate: { file: SURROGATE_FILE, fitSeconds, options: options.completion ?? {} },
+    compact: options.compact ?? false,
     command: options.command,
   };
   const metadata: BenchmarkMetadata = { formatVersion: FORMAT_VERSION, protocol, provenance };
-  const completed = Benchmark.fromRecords(done.runs, done.long, metadata);
+  const stored = options.compact
+    ? compactPredictedValues(done.runs, done.long)
+    : { runs: done.runs, long: done.long };
+  const problems = rangeProblems(stored.runs, stored.long);
+  if (problems.length > 0) {
+    throw new Error(
+      `default-benchmark: ${problems.length} values outside their physical range, e.g. ${problems.slice(0, 3).join('; ')}`,
+    );
+  }
+
+  const completed = Benchmark.fromRecords(stored.runs, stored.long, metadata);
   const benchmarkPath = join(options.out, BENCHMARK_FILE);
-  await writeBenchmarkFile(benchmarkPath, completed);
+  await writeBenchmarkFile(benchmarkPath, completed, options.codec ? { codec: options.codec } : {});
   const validation = await validateBenchmarkPath(benchmarkPath, { complete: true });
   if (!validation.ok) {
     throw new Error(

@@ -9,6 +9,7 @@ import {
   type AssembleSummary,
   assembleDefaultBenchmark,
   BENCHMARK_FILE,
+  compactPredictedValues,
   countMeasured,
   rangeProblems,
   SUMMARY_MARKDOWN,
@@ -127,15 +128,16 @@ describe('range checks', () => {
       measured: false,
       validAccuracy: good.validAccuracy.map((v, i) => (i === 3 ? 100.5 : v)),
       testSeconds: good.testSeconds.map((v, i) => (i === 11 ? 0 : v)),
-      trainLoss: good.trainLoss.map((v, i) => (i === 0 ? Number.NaN : v)),
+      trainLoss: good.trainLoss.map((v, i) => (i === 0 ? -0.5 : v)),
     };
     expect(rangeProblems([bad], [])).toEqual([
       'predicted run 0|10|210 lr 0.1 bs 64 seed 222: validAccuracy[3] = 100.5 is not in [0, 100]',
       'predicted run 0|10|210 lr 0.1 bs 64 seed 222: testSeconds[11] = 0 is not > 0',
-      'predicted run 0|10|210 lr 0.1 bs 64 seed 222: trainLoss[0] = NaN is not a loss',
+      'predicted run 0|10|210 lr 0.1 bs 64 seed 222: trainLoss[0] = -0.5 is not a loss',
     ]);
-    // A measured run may have diverged: NaN losses are recorded as such.
-    expect(rangeProblems([{ ...good, trainLoss: bad.trainLoss }], [])).toEqual([]);
+    // NaN losses are 'not recorded' (a diverged run, a compact file's predictions).
+    const nan = good.trainLoss.map(() => Number.NaN);
+    expect(rangeProblems([{ ...good, measured: false, trainLoss: nan }], [])).toEqual([]);
     const long: LongRecord = {
       cellCode: '0|10|210',
       classId: cellClassOf('0|10|210').id,
@@ -149,6 +151,34 @@ describe('range checks', () => {
       'predicted long value 0|10|210 lr 0.1 bs 64: -1 is not in [0, 100]',
       'predicted long value 0|10|210 lr 0.1 bs 64: predicted spread NaN is not ≥ 0',
     ]);
+  });
+
+  it('compact storage rounds and drops predicted values only', () => {
+    const predicted: RunRecord = { ...good, measured: false, backend: 'surrogate' };
+    const long: LongRecord = {
+      cellCode: good.cellCode,
+      classId: good.classId,
+      lr: good.lr,
+      batchSize: good.batchSize,
+      testAccuracy: 61.23456,
+      testAccuracyStd: 2.34567,
+      measured: false,
+    };
+    const out = compactPredictedValues([good, predicted], [long, { ...long, measured: true }]);
+    expect(out.runs[0]).toBe(good);
+    expect(out.runs[1].validAccuracy).toEqual(
+      good.validAccuracy.map((v) => Math.round(v * 100) / 100),
+    );
+    expect(out.runs[1].trainLoss.every(Number.isNaN)).toBe(true);
+    // 20 × (1 + 64/64) = 40 s exactly; 2 × 2 = 4 s.
+    expect(out.runs[1].trainSeconds).toEqual(good.trainSeconds.map(() => 40));
+    expect(out.long[0]).toMatchObject({ testAccuracy: 61.23, testAccuracyStd: 2.35 });
+    expect(out.long[1].testAccuracy).toBe(61.23456);
+    const odd = compactPredictedValues(
+      [{ ...predicted, testSeconds: [1.23456, ...predicted.testSeconds.slice(1)] }],
+      [],
+    );
+    expect(odd.runs[0].testSeconds[0]).toBe(1.23);
   });
 
   it('counts the plan parts a set of runs covers', () => {

@@ -3,7 +3,10 @@
  *
  *   pnpm --filter @nashpobench2/tools assemble -- [--parts <dir>] [--out <dir>] [--folds 5]
  *     [--models ensemble,ridge,knn] [--members 5] [--steps 800] [--no-cascade]
+ *     [--codec GZIP|SNAPPY|UNCOMPRESSED] [--full]
  *
+ * By default predicted values are stored compactly (see AssembleOptions.compact) with GZIP, which
+ * keeps the file near 15 MB; `--full` keeps every predicted value at full precision (~100 MB).
  * Writes `<out>/default-v1.parquet` (all 48,528 configurations, measured and predicted flagged),
  * `<out>/default-v1.surrogate.json`, `summary.json` and `summary.md`; prints the summary.
  */
@@ -39,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
       members: { type: 'string' },
       steps: { type: 'string' },
       'no-cascade': { type: 'boolean', default: false },
+      codec: { type: 'string', default: 'GZIP' },
+      full: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
     strict: true,
@@ -51,6 +56,13 @@ async function main(argv: string[]): Promise<void> {
         `default-benchmark: --models ${model} is not valid; allowed: ${allowed.join(', ')}`,
       );
     }
+  }
+  const codecs = ['GZIP', 'SNAPPY', 'UNCOMPRESSED'] as const;
+  const codec = codecs.find((c) => c === values.codec);
+  if (!codec) {
+    throw new Error(
+      `default-benchmark: --codec ${values.codec} is not valid; allowed: ${codecs.join(', ')}`,
+    );
   }
   const members = integer('members', values.members, 1);
   const steps = integer('steps', values.steps, 1);
@@ -70,6 +82,8 @@ async function main(argv: string[]): Promise<void> {
     parts: resolve(values.parts as string),
     out,
     completion,
+    codec,
+    compact: !values.full,
     command: `assemble ${argv.join(' ')}`.trim(),
   });
   process.stdout.write(
