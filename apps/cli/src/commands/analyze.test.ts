@@ -99,4 +99,17 @@ describe('nhb analyze', () => {
     ).toBe(1);
     expect(missing.stderr).toHaveLength(1);
   });
+
+  it('rejects an --out it cannot write before analysing, in one line', async () => {
+    const io = recordingIO();
+    expect(await main(['analyze', '--data', data, '--out', data], io)).toBe(2);
+    expect(io.stderr).toEqual([`nhb: --out '${data}' is a file; give a folder`]);
+    const below = recordingIO();
+    const nested = join(data, 'report');
+    expect(await main(['analyze', '--data', data, '--out', nested], below)).toBe(2);
+    expect(below.stderr).toEqual([
+      `nhb: --out '${nested}' cannot be created: '${data}' is not a folder`,
+    ]);
+    expect(below.stdout).toEqual([]);
+  });
 });

@@ -1,4 +1,9 @@
-import { analyzeBenchmark, type BenchmarkAnalysis, settingLabel } from '@nashpobench2/dataset';
+import {
+  analyzeBenchmark,
+  type BenchmarkAnalysis,
+  makeSyntheticBenchmark,
+  settingLabel,
+} from '@nashpobench2/dataset';
 import { Benchmark } from '@nashpobench2/dataset/node';
 import type { Command } from 'commander';
 import { type FigureSpec, reportFigures } from '../analysis-report/figures.js';
@@ -7,7 +12,7 @@ import { reportJson } from '../analysis-report/report-json.js';
 import { reportMarkdown } from '../analysis-report/report-markdown.js';
 import { type ReportFile, writeReportAtomic } from '../analysis-report/write-report.js';
 import { type CliIO, printJson } from '../io.js';
-import { parseIntegerOption } from '../options.js';
+import { checkOutputFolder, parseIntegerOption } from '../options.js';
 import { startProgress } from '../progress.js';
 
 interface AnalyzeFlags {
@@ -111,7 +116,7 @@ export function registerAnalyze(program: Command, io: CliIO): void {
     )
     .option(
       '--data <path>',
-      'benchmark file or folder of part files (default: the embedded benchmark)',
+      "benchmark file or folder of part files (default: the embedded one; 'synthetic': test fixture)",
     )
     .option('--out <dir>', 'folder the report is written to', 'nhb-analysis')
     .option('--top <n>', 'top architectures for the lr / batch-size relation', '10')
@@ -119,7 +124,9 @@ export function registerAnalyze(program: Command, io: CliIO): void {
     .option('--json', 'print the key numbers and verdicts as JSON')
     .action(async (flags: AnalyzeFlags) => {
       const top = parseIntegerOption('--top', flags.top);
-      const benchmark = await Benchmark.open(flags.data);
+      await checkOutputFolder('--out', flags.out);
+      const benchmark =
+        flags.data === 'synthetic' ? makeSyntheticBenchmark() : await Benchmark.open(flags.data);
 
       const progress = startProgress(io, 'analyze', 6);
       const analysis = analyzeBenchmark(benchmark, {
@@ -133,7 +140,13 @@ export function registerAnalyze(program: Command, io: CliIO): void {
       let drawn = 0;
       const files = await reportFiles(analysis, figures, flags.png, () => drawing.update(++drawn));
       drawing.stop();
-      await writeReportAtomic(flags.out, files);
+      try {
+        await writeReportAtomic(flags.out, files);
+      } catch (error) {
+        throw new Error(
+          `--out: cannot write the report to '${flags.out}': ${(error as Error).message}`,
+        );
+      }
 
       if (flags.json) {
         return printJson(io, {

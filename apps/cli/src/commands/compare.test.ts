@@ -75,6 +75,33 @@ describe('nhb compare', () => {
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
   });
 
+  it('rejects an empty optimizer list in one line instead of hanging', async () => {
+    for (const list of ['', ',', ' , ']) {
+      const { status, stderr } = await run('compare', list, '--data', 'synthetic', '--runs', '1');
+      expect(status).toBe(1);
+      expect(stderr).toHaveLength(1);
+      expect(stderr[0]).toMatch(
+        /^nhb: optimizers: optimizer list '.*' is not valid; allowed: 'paper', 'all' or a comma list of ids: random-search, /,
+      );
+    }
+  });
+
+  it('refuses flags that --from would silently ignore', async () => {
+    const results = join(folder, 'results.json');
+    const cases: [string[], string][] = [
+      [['paper'], "'paper'"],
+      [['--runs', '7'], '--runs'],
+      [['--budget-evals', '3', '--query-seed', 'mean'], '--budget-evals, --query-seed'],
+    ];
+    for (const [flags, named] of cases) {
+      const { status, stderr } = await run('compare', '--from', results, ...flags);
+      expect(status).toBe(2);
+      expect(stderr).toEqual([
+        `nhb: --from reloads saved runs, so ${named} cannot apply; only --plot and --json go with it`,
+      ]);
+    }
+  });
+
   it('needs optimizers or --from', async () => {
     const { status, stderr } = await run('compare');
     expect(status).toBe(2);

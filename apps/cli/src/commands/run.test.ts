@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeSyntheticRecords } from '@nashpobench2/dataset';
+import { writeBenchmark } from '@nashpobench2/dataset/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { recordingIO } from '../test-io.js';
 
@@ -81,5 +86,62 @@ describe('nhb run', () => {
     expect(stdout[0]).toMatch(/^budget 2000 s \([0-9.]+ × the mean full evaluation, [0-9.]+ s\)/);
     expect(stdout[0]).toMatch(/query seed 222$/);
     expect(stdout[2]).toMatch(/^random-search\s+\d+\.\d\s+\d+\.\d\d ± \d+\.\d\d/);
+  });
+
+  describe('bad output paths and partial benchmarks', () => {
+    let folder = '';
+    beforeAll(async () => {
+      folder = await mkdtemp(join(tmpdir(), 'nhb-run-paths-'));
+    });
+    afterAll(async () => {
+      await rm(folder, { recursive: true, force: true });
+    });
+
+    it('rejects --out and --plot it cannot write before any run starts, in one line', async () => {
+      const file = join(folder, 'a-file');
+      await writeFile(file, 'x');
+      await mkdir(join(folder, 'a-folder'));
+      const base = ['run', 'random-search', '--data', 'synthetic', '--runs', '1'];
+      const cases: [string[], string][] = [
+        [
+          ['--plot', join(folder, 'figure.pdf')],
+          `nhb: --plot must be a file name ending in .svg or .png, got '${join(folder, 'figure.pdf')}'`,
+        ],
+        [
+          ['--out', join(folder, 'a-folder')],
+          `nhb: --out '${join(folder, 'a-folder')}' is a folder; give a file name`,
+        ],
+        [
+          ['--out', join(file, 'results.json')],
+          `nhb: --out '${join(file, 'results.json')}' cannot be created: '${file}' is not a folder`,
+        ],
+        [
+          ['--out', join(folder, 'same.svg'), '--plot', join(folder, 'same.svg')],
+          `nhb: --out and --plot name the same file '${join(folder, 'same.svg')}'`,
+        ],
+      ];
+      for (const [flags, message] of cases) {
+        const { status, stdout, stderr } = await run(...base, ...flags);
+        expect(status).toBe(2);
+        expect(stdout).toEqual([]);
+        expect(stderr).toEqual([message]);
+      }
+      // nothing was written, not even a temporary file
+      expect((await readdir(folder)).sort()).toEqual(['a-file', 'a-folder']);
+    });
+
+    it('says up front that a partial benchmark cannot be searched', async () => {
+      const records = makeSyntheticRecords({ classes: 3, seeds: [1] });
+      const data = join(folder, 'partial.parquet');
+      await writeBenchmark(data, records.runs, records.long, records.metadata);
+      const { status, stderr } = await run('run', 'random-search', '--data', data, '--runs', '1');
+      expect(status).toBe(2);
+      // classes 0, 1 and 2 hold one cell code each ('0|00|000', '0|00|001', '0|00|002'): 3 × 48
+      expect(stderr).toEqual([
+        `nhb: --data: '${data}' answers 12-epoch queries for 144 of 196,608 configurations ` +
+          '(3 of 1,011 classes); optimizers search the whole space, so run and compare need a ' +
+          'complete benchmark (nhb surrogate fit completes a partial one)',
+      ]);
+    });
   });
 });

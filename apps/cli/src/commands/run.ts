@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { type Benchmark, makeSyntheticBenchmark } from '@nashpobench2/dataset';
 import { defaultBenchmarkPath, openBenchmark } from '@nashpobench2/dataset/node';
 import {
@@ -17,9 +18,10 @@ import {
   writePlot,
   writeResults,
 } from '@nashpobench2/optimizers/node';
+import { CELL_CLASS_COUNT, CONFIGURATION_COUNT } from '@nashpobench2/search-space';
 import type { Command } from 'commander';
 import { type CliIO, printJson, UsageError } from '../io.js';
-import { parseIntegerOption } from '../options.js';
+import { checkOutputFile, parseIntegerOption } from '../options.js';
 import { startProgress } from '../progress.js';
 
 /** Flags shared by `nhb run` and `nhb compare`, as commander hands them over. */
@@ -93,6 +95,38 @@ export async function openBenchmarkFlag(
     const reason = (error as Error).message.split('\n')[0];
     throw new UsageError(`--data: cannot read a benchmark at '${path}': ${reason}`);
   }
+}
+
+/**
+ * Checks `--out` and `--plot` before the runs start, so a bad path fails in a second rather than
+ * after the whole experiment.
+ */
+export async function checkOutputFlags(flags: { out?: string; plot?: string }): Promise<void> {
+  if (flags.out !== undefined) await checkOutputFile('--out', flags.out);
+  if (flags.plot !== undefined) await checkOutputFile('--plot', flags.plot, ['.svg', '.png']);
+  if (
+    flags.out !== undefined &&
+    flags.plot !== undefined &&
+    resolve(flags.out) === resolve(flags.plot)
+  ) {
+    throw new UsageError(`--out and --plot name the same file '${flags.out}'`);
+  }
+}
+
+/**
+ * Optimizers search the whole space, so every configuration needs its 12-epoch values; says so
+ * in one line before the runs start rather than failing inside one.
+ */
+export function checkComplete(benchmark: Benchmark, name: string): void {
+  const coverage = benchmark.coverage();
+  if (coverage.configurations >= CONFIGURATION_COUNT) return;
+  const count = (n: number) => n.toLocaleString('en-US');
+  throw new UsageError(
+    `--data: '${name}' answers 12-epoch queries for ${count(coverage.configurations)} of ` +
+      `${count(CONFIGURATION_COUNT)} configurations (${count(coverage.classes)} of ` +
+      `${count(CELL_CLASS_COUNT)} classes); optimizers search the whole space, so run and ` +
+      'compare need a complete benchmark (nhb surrogate fit completes a partial one)',
+  );
 }
 
 /** A parsed budget: seconds, or a multiple of the mean full evaluation cost. */
@@ -182,7 +216,9 @@ export async function runBenchmarkFlags(
   const budget = parseBudget(flags.budget, flags.budgetEvals);
   const settings = parseSettingOverrides(flags.set, ids);
   for (const id of ids) resolveSettings(id, settings[id]);
+  await checkOutputFlags(flags);
   const { benchmark, source } = await openBenchmarkFlag(flags.data);
+  checkComplete(benchmark, flags.data ?? 'the embedded benchmark');
   if (typeof querySeed === 'number' && !benchmark.seeds.includes(querySeed)) {
     const allowed = benchmark.seeds.join(', ');
     throw new UsageError(
