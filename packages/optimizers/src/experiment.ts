@@ -230,6 +230,19 @@ export interface ExperimentOptions extends HarnessOptions {
   readonly settings?: Record<string, OptimizerSettings>;
   /** Called after each finished run with (runs done, runs in total). */
   readonly onRunDone?: (done: number, total: number) => void;
+  /**
+   * Runs finished before (for example by an interrupted experiment), by `runKey(id, seed)`; they
+   * are taken as they are instead of run again. The caller vouches that they were made with the
+   * same benchmark, harness options and optimizer settings.
+   */
+  readonly finishedRuns?: ReadonlyMap<string, RunResult>;
+  /** Called with every run computed now (not the `finishedRuns`), as soon as it finishes. */
+  readonly onRun?: (id: string, seed: number, run: RunResult) => void;
+}
+
+/** Key of one run in `ExperimentOptions.finishedRuns`: optimizer id and run seed. */
+export function runKey(id: string, seed: number): string {
+  return `${id}#${seed}`;
 }
 
 /** Everything a results file holds: benchmark reference values, harness settings, all runs. */
@@ -267,7 +280,9 @@ export function runExperiment(
   const optimizers = ids.map((id) => {
     const settings = resolveSettings(id, options.settings?.[id]);
     const runs = seeds.map((seed) => {
-      const run = runOptimizer(benchmark, id, seed, options, settings);
+      const finished = options.finishedRuns?.get(runKey(id, seed));
+      const run = finished ?? runOptimizer(benchmark, id, seed, options, settings);
+      if (finished === undefined) options.onRun?.(id, seed, run);
       options.onRunDone?.(++done, total);
       return run;
     });

@@ -34,6 +34,7 @@ export {
   type QuerySeedMode,
   type RunResult,
   runExperiment,
+  runKey,
   runOptimizer,
   scoreTrajectory,
   type Trajectory,

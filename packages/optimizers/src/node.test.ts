@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSyntheticBenchmark } from '@nashpobench2/dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExperiment, runOptimizer } from './experiment.js';
+import { type RunResult, runExperiment, runKey, runOptimizer } from './experiment.js';
 import {
   comparisonFigureSpec,
   parseResults,
@@ -38,6 +38,55 @@ describe('harness in Node', () => {
     });
     expect(parallel).toEqual(inProcess);
     expect(done).toEqual([1, 2, 3, 4, 5, 6]);
+  }, 60_000);
+
+  it('takes finished runs as they are and reports only the runs it computes', async () => {
+    const ids = ['random-search', 'tpe'];
+    const whole = runExperiment(bench, ids, OPTIONS);
+    // two runs finished before, marked so that taking them (not rerunning them) shows
+    const marked = (run: RunResult): RunResult => ({ ...run, evaluations: -1 });
+    const finishedRuns = new Map([
+      [runKey('random-search', 6), marked(whole.optimizers[0].runs[1])],
+      [runKey('tpe', 5), marked(whole.optimizers[1].runs[0])],
+    ]);
+    const expected = structuredClone(whole);
+    (expected.optimizers[0].runs[1] as { evaluations: number }).evaluations = -1;
+    (expected.optimizers[1].runs[0] as { evaluations: number }).evaluations = -1;
+
+    const computed: string[] = [];
+    const done: number[] = [];
+    const inProcess = runExperiment(bench, ids, {
+      ...OPTIONS,
+      finishedRuns,
+      onRun: (id, seed, run) => {
+        computed.push(runKey(id, seed));
+        expect(run.seed).toBe(seed);
+      },
+      onRunDone: (count) => done.push(count),
+    });
+    expect(inProcess).toEqual(expected);
+    expect(computed).toEqual(['random-search#5', 'random-search#7', 'tpe#6', 'tpe#7']);
+    expect(done).toEqual([1, 2, 3, 4, 5, 6]);
+
+    const parallelComputed: string[] = [];
+    const parallel = await runExperimentParallel({ kind: 'synthetic' }, bench, ids, {
+      ...OPTIONS,
+      threads: 2,
+      finishedRuns,
+      onRun: (id, seed) => parallelComputed.push(runKey(id, seed)),
+    });
+    expect(parallel).toEqual(expected);
+    expect(parallelComputed.sort()).toEqual(computed);
+
+    // nothing left to run: no worker starts
+    const allFinished = new Map(
+      ids.flatMap((id, o) => whole.optimizers[o].runs.map((run) => [runKey(id, run.seed), run])),
+    );
+    const none = await runExperimentParallel({ kind: 'path', path: '/nonexistent' }, bench, ids, {
+      ...OPTIONS,
+      finishedRuns: allFinished,
+    });
+    expect(none).toEqual(whole);
   }, 60_000);
 
   it('records a fixed training seed and uses it for search and score', () => {

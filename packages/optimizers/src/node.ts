@@ -13,6 +13,7 @@ import {
   type ExperimentResult,
   experimentSeeds,
   type RunResult,
+  runKey,
 } from './experiment.js';
 import type { BenchmarkSource, WorkerInput, WorkerJob } from './experiment-worker.js';
 import { renderSvg } from './plots.js';
@@ -108,15 +109,25 @@ export async function runExperimentParallel(
 ): Promise<ExperimentResult> {
   const seeds = experimentSeeds(options);
   const settings = ids.map((id) => resolveSettings(id, options.settings?.[id]));
-  const jobs: WorkerJob[] = ids.flatMap((id, o) =>
+  const allJobs: WorkerJob[] = ids.flatMap((id, o) =>
     seeds.map((seed, r) => ({ job: o * seeds.length + r, id, settings: settings[o], seed })),
   );
+  const runs = new Array<RunResult>(allJobs.length);
+  let done = 0;
+  const jobs: WorkerJob[] = [];
+  for (const job of allJobs) {
+    const finished = options.finishedRuns?.get(runKey(job.id, job.seed));
+    if (finished === undefined) {
+      jobs.push(job);
+    } else {
+      runs[job.job] = finished;
+      options.onRunDone?.(++done, allJobs.length);
+    }
+  }
   const threads = Math.max(
     1,
     Math.min(options.threads ?? Math.max(1, availableParallelism() - 1), jobs.length),
   );
-  const runs = new Array<RunResult>(jobs.length);
-  let done = 0;
   const harness = {
     budgetSeconds: options.budgetSeconds,
     workers: options.workers ?? 1,
@@ -128,7 +139,7 @@ export async function runExperimentParallel(
     jobs.filter((_, j) => j % threads === t),
   );
   await Promise.all(
-    chunks.map(
+    (jobs.length === 0 ? [] : chunks).map(
       (chunk) =>
         new Promise<void>((resolve, reject) => {
           const input: WorkerInput = { source, harness, jobs: chunk };
@@ -137,8 +148,10 @@ export async function runExperimentParallel(
             'message',
             (message: { type: string; job?: number; run?: RunResult; message?: string }) => {
               if (message.type === 'run') {
-                runs[message.job!] = message.run!;
-                options.onRunDone?.(++done, jobs.length);
+                const job = allJobs[message.job!];
+                runs[job.job] = message.run!;
+                options.onRun?.(job.id, job.seed, message.run!);
+                options.onRunDone?.(++done, allJobs.length);
               } else if (message.type === 'done') {
                 worker.terminate().then(() => resolve(), reject);
               } else if (message.type === 'error') {
