@@ -100,6 +100,61 @@ function initialState(sizes: number[], members: number, seed: number): EnsembleS
 }
 
 /**
+ * Gradients of the ensemble's training loss for one batch (internal; exported for the gradient
+ * test). Per member, loss = Σ ½(y − μ)² / (B·q) while warming up, else the Gaussian NLL
+ * Σ ½(log σ² + (y − μ)²/σ²) / (B·q) with σ² = softplus(raw) + floor; plus ½·decay·‖W‖².
+ * w[l]: [M, in, out]; b[l]: [M, 1, out]; xb: [M, B, p]; yb: [M, B, q]. Returns the gradients of
+ * the weights then of the biases. Call inside `tf.tidy`.
+ */
+export function ensembleGradients(
+  w: readonly Tensor[],
+  b: readonly Tensor[],
+  xb: Tensor,
+  yb: Tensor,
+  nll: boolean,
+  weightDecay: number,
+): Tensor[] {
+  const tf = tensorflow();
+  const layers = w.length;
+  const [, batch, q] = yb.shape;
+  const activations: Tensor[] = [xb];
+  for (let l = 0; l < layers; l++) {
+    const z = tf.add(tf.matMul(activations[l], w[l]), b[l]);
+    activations.push(l + 1 < layers ? tf.relu(z) : z);
+  }
+  const [mu, raw] = tf.split(activations[layers], 2, 2);
+  const residual = tf.sub(yb, mu);
+  const scale = 1 / (batch * q);
+  let dMu: Tensor;
+  let dRaw: Tensor;
+  if (nll) {
+    const variance = tf.add(tf.softplus(raw), VARIANCE_FLOOR);
+    dMu = tf.mul(tf.div(residual, variance), -scale);
+    const dVariance = tf.mul(
+      tf.sub(tf.reciprocal(variance), tf.div(tf.square(residual), tf.square(variance))),
+      0.5 * scale,
+    );
+    dRaw = tf.mul(dVariance, tf.sigmoid(raw));
+  } else {
+    dMu = tf.mul(residual, -scale);
+    dRaw = tf.zerosLike(raw);
+  }
+
+  let delta: Tensor = tf.concat([dMu, dRaw], 2);
+  const gradW: Tensor[] = new Array(layers);
+  const gradB: Tensor[] = new Array(layers);
+  for (let l = layers - 1; l >= 0; l--) {
+    gradW[l] = tf.add(tf.matMul(activations[l], delta, true, false), tf.mul(w[l], weightDecay));
+    gradB[l] = tf.sum(delta, 1, true);
+    if (l > 0) {
+      const back = tf.matMul(delta, w[l], false, true);
+      delta = tf.mul(back, tf.step(activations[l]));
+    }
+  }
+  return [...gradW, ...gradB];
+}
+
+/**
  * Trains a deep ensemble of ReLU MLPs with Gaussian heads (mean and variance per output) by
  * Adam on the Gaussian negative log-likelihood, with hand-written backpropagation on TF.js
  * tensors (the core package ships no gradient registry in Node). x: rows of standardised
@@ -177,46 +232,7 @@ export function trainEnsemble(
       const xb = tf.reshape(tf.gather(xAll, idx), [M, batch, p]);
       const yb = tf.reshape(tf.gather(yAll, idx), [M, batch, q]);
 
-      const activations: Tensor[] = [xb];
-      for (let l = 0; l < layers; l++) {
-        const z = tf.add(tf.matMul(activations[l], w[l]), b[l]);
-        activations.push(l + 1 < layers ? tf.relu(z) : z);
-      }
-      const out = activations[layers];
-      const [mu, raw] = tf.split(out, 2, 2);
-      const residual = tf.sub(yb, mu);
-      const scale = 1 / (batch * q);
-      let dMu: Tensor;
-      let dRaw: Tensor;
-      if (nll) {
-        const variance = tf.add(tf.softplus(raw), VARIANCE_FLOOR);
-        dMu = tf.mul(tf.div(residual, variance), -scale);
-        const dVariance = tf.mul(
-          tf.sub(tf.reciprocal(variance), tf.div(tf.square(residual), tf.square(variance))),
-          0.5 * scale,
-        );
-        dRaw = tf.mul(dVariance, tf.sigmoid(raw));
-      } else {
-        dMu = tf.mul(residual, -scale);
-        dRaw = tf.zerosLike(raw);
-      }
-
-      let delta: Tensor = tf.concat([dMu, dRaw], 2);
-      const gradW: Tensor[] = new Array(layers);
-      const gradB: Tensor[] = new Array(layers);
-      for (let l = layers - 1; l >= 0; l--) {
-        gradW[l] = tf.add(
-          tf.matMul(activations[l], delta, true, false),
-          tf.mul(w[l], o.weightDecay),
-        );
-        gradB[l] = tf.sum(delta, 1, true);
-        if (l > 0) {
-          const back = tf.matMul(delta, w[l], false, true);
-          delta = tf.mul(back, tf.step(activations[l]));
-        }
-      }
-
-      const grads = [...gradW, ...gradB];
+      const grads = ensembleGradients(w, b, xb, yb, nll, o.weightDecay);
       const t = step + 1;
       const correction = Math.sqrt(1 - BETA2 ** t) / (1 - BETA1 ** t);
       params.forEach((param, i) => {
