@@ -5,6 +5,9 @@
  *   pnpm --filter @nashpobench2/tools sweep -- --parallel 2 [--data <cifar-10-binary.tar.gz>]
  *     [--out <dir>] [--cache <dir>] [--backend auto] [--shard i/N] [--limit N] [--dry-run]
  *
+ * Inside an array job (Slurm, SGE, PBS, Kubernetes Indexed Job) the shard comes from the task
+ * index as in `nhb train` (`--shard-count`/`NHB_SHARD_COUNT` where the count is not visible).
+ *
  * Progress goes to stderr; one JSON line per finished run is appended to `<out>/timings.jsonl`
  * (wall and CPU seconds). Ctrl-C (SIGINT/SIGTERM) stops handing out runs and lets the runs in
  * progress finish and save; a second one exits at once (the runs in progress are lost, nothing
@@ -157,7 +160,8 @@ async function main(argv: string[]): Promise<number> {
       parallel: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
       shard: { type: 'string' },
-      'shard-count': { type: 'string' },
+      'shard-count': { type: 'string', default: process.env.NHB_SHARD_COUNT },
+      'shard-first': { type: 'string' },
       limit: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -166,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: sweep [--parallel k] [--data <cifar-10-binary.tar.gz>] [--out <dir>] [--cache <dir>] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--shard i/N] [--limit N] [--dry-run]\n',
+      'usage: sweep [--parallel k] [--data <cifar-10-binary.tar.gz>] [--out <dir>] [--cache <dir>] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--shard i/N | array-task env with --shard-count N --shard-first F] [--limit N] [--dry-run]\n',
     );
     return 0;
   }
@@ -192,6 +196,7 @@ async function main(argv: string[]): Promise<number> {
     : (shardFromEnvironment(
         process.env,
         values['shard-count'] === undefined ? undefined : Number(values['shard-count']),
+        values['shard-first'] === undefined ? undefined : Number(values['shard-first']),
       ) ?? { index: 0, count: 1 });
 
   const out = resolve(values.out as string);
