@@ -132,7 +132,6 @@ export function crossValidate(options: CrossValidationOptions): CrossValidationR
   const assignment = groupedFoldAssignment(options.groups, options.folds ?? 5, options.seed ?? 0);
   const folds = foldsOf(assignment);
   const n = options.features.length;
-  const q = options.targets[0].length;
 
   const evaluations = models.map((model): ModelEvaluation => {
     const started = performance.now();

@@ -7,6 +7,7 @@ import {
   type TrainingProtocol,
 } from '@nashpobench2/dataset';
 import { openBenchmark, writeBenchmark } from '@nashpobench2/dataset/node';
+import { BATCH_SIZES, LEARNING_RATES } from '@nashpobench2/search-space';
 import {
   BenchmarkSurrogate,
   type ConfigurationPrediction,
@@ -332,11 +333,17 @@ function printReport(io: CliIO, report: TargetReport): void {
     `trainSeconds@${epoch}`,
     `validSeconds@${epoch}`,
   ].filter((name) => names.has(name) && name !== report.headline);
+  if (secondary.length > 0) {
+    const cells = ['R²', 'τ', 'ρ', 'MAE', 'top10%'].map((h) => h.padStart(7));
+    io.out(
+      `  ${['output, model'.padEnd(30), ...cells, 'cov50'.padStart(10), 'cov90'.padStart(10)].join(' ')}`,
+    );
+  }
   for (const name of secondary) {
     for (const model of report.models) {
       const output = model.outputs.find((o) => o.name === name);
       if (!output) continue;
-      const label = `${model.model} ${name}`.padEnd(30);
+      const label = `${name}, ${model.model}`.padEnd(30);
       io.out(`  ${[label, ...metricCells(output.raw, output.calibrated)].join(' ')}`);
     }
   }
@@ -380,5 +387,13 @@ function printPrediction(
   }
   const seconds = short.trainSeconds.mean.reduce((a, b) => a + b, 0);
   io.out(`train time over ${epochs} epochs: ${fixed(seconds, 1)} s`);
+  const onGrid =
+    LEARNING_RATES.includes(prediction.lr) && BATCH_SIZES.includes(prediction.batchSize);
+  if (!onGrid) {
+    io.out(
+      `NOTE: lr ${prediction.lr} / batch size ${prediction.batchSize} is off the benchmark grid ` +
+        `(lr ${LEARNING_RATES.join(', ')}; batch size ${BATCH_SIZES.join(', ')}): an interpolation.`,
+    );
+  }
   if (bundle.file.provenance.synthetic) io.out('NOTE: fitted on synthetic data.');
 }
