@@ -126,6 +126,13 @@ describe('completing the benchmark', () => {
     });
     const [twice] = bundle.predict([{ ...unmeasured, seed: unmeasured.seed }]);
     expect(twice).toEqual(prediction);
+    // Equivalent codes are one class: '2|33|323' computes the identity, like '0|00|233'.
+    const [member, representative] = bundle.predict([
+      { cellCode: '2|33|323', lr: 0.05, batchSize: 64, seed: 888 },
+      { cellCode: '0|00|233', lr: 0.05, batchSize: 64, seed: 888 },
+    ]);
+    expect({ ...member, cellCode: '' }).toEqual({ ...representative, cellCode: '' });
+    expect(member.representative).toBe('0|00|233');
   });
 });
 

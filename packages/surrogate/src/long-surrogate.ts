@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@nashpobench2/search-space';
 import { evaluateOutOfFold } from './cross-validate.js';
 import { createFeatureSchema, extractFeatures, type FeatureInput } from './features.js';
 import { foldsOf, groupedFoldAssignment } from './grouped-folds.js';
@@ -201,7 +202,10 @@ function cascadeReport(
   const cascadeFeatures = rows.map((row) => {
     const key = configurationKey(row.classId, row.lr, row.batchSize);
     const predicted = short.outOfFoldCurves.get(key);
-    if (!predicted) throw new Error(`surrogate: no out-of-fold short curve for ${key}`);
+    if (!predicted) {
+      const allowed = 'a short fit of the same runs (its out-of-fold curves cover every long row)';
+      throw new InvalidArgumentError('surrogate', 'short', `no curve for ${key}`, allowed);
+    }
     return extractFeatures(inputs.featureSchema, {
       ...row,
       curve: curveInputOf(predicted, epochs),
