@@ -9,27 +9,13 @@ export interface Progress {
   stop(): void;
 }
 
-/** Where termination signals arrive and are re-raised: the process, or a stand-in in tests. */
-export interface SignalHost {
-  readonly pid: number;
-  once(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
-  removeListener(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
-  kill(pid: number, signal: NodeJS.Signals): unknown;
-}
-
-const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-
 /**
- * Starts a progress bar of `total` units labelled `label`. While it runs, Ctrl-C (SIGINT) or
- * SIGTERM first stops the bar, which shows the terminal's cursor again, and then ends the process
- * by the same signal as before (exit status 130 for Ctrl-C).
+ * Starts a progress bar of `total` units labelled `label`. The bar leaves the terminal's cursor
+ * visible and installs no signal handlers: work that runs synchronously on the main thread
+ * would delay a JavaScript handler until it ends, so Ctrl-C must keep its default effect (end the
+ * process at once), and a cursor hidden at that moment would stay hidden in the user's shell.
  */
-export function startProgress(
-  io: CliIO,
-  label: string,
-  total: number,
-  host: SignalHost = process,
-): Progress {
+export function startProgress(io: CliIO, label: string, total: number): Progress {
   if (!io.interactive) {
     return { update: () => {}, stop: () => {} };
   }
@@ -37,26 +23,14 @@ export function startProgress(
     {
       format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted} | {status}`,
       stream: io.progressStream,
-      hideCursor: true,
+      hideCursor: false,
       clearOnComplete: false,
     },
     cliProgress.Presets.shades_classic,
   );
-  const detach = () => {
-    for (const signal of SIGNALS) host.removeListener(signal, onSignal);
-  };
-  function onSignal(signal: NodeJS.Signals) {
-    detach();
-    bar.stop();
-    host.kill(host.pid, signal);
-  }
-  for (const signal of SIGNALS) host.once(signal, onSignal);
   bar.start(total, 0, { status: '' });
   return {
     update: (done, status = '') => bar.update(done, { status }),
-    stop: () => {
-      detach();
-      bar.stop();
-    },
+    stop: () => bar.stop(),
   };
 }

@@ -1,7 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { recordingIO } from '../test-io.js';
 
@@ -13,12 +14,14 @@ async function run(...argv: string[]) {
 
 describe('nhb compare', () => {
   let folder = '';
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'nhb-compare-'));
+  });
   afterAll(async () => {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
   it('compares the paper baselines, writes results and a plot, and reloads them', async () => {
-    folder = await mkdtemp(join(tmpdir(), 'nhb-compare-'));
     const out = join(folder, 'results.json');
     const plot = join(folder, 'figure.svg');
     const first = await run(
@@ -85,6 +88,70 @@ describe('nhb compare', () => {
       );
     }
   });
+
+  it('keeps finished runs in <out>.partial and resumes from them after an interruption', async () => {
+    const out = join(folder, 'resumed.json');
+    const journal = `${out}.partial`;
+    const argv = ['compare', 'random-search,tpe', '--data', 'synthetic', '--runs', '3'].concat([
+      '--budget',
+      '3000',
+      '--threads',
+      '1',
+      '--out',
+      out,
+      '--json',
+    ]);
+    const whole = await run(...argv);
+    expect(whole.status).toBe(0);
+    expect(whole.stderr).toEqual([]);
+    // the journal is gone once the results file holds every run
+    expect((await readdir(folder)).filter((name) => name.startsWith('resumed'))).toEqual([
+      'resumed.json',
+    ]);
+    const saved = JSON.parse(await readFile(out, 'utf8'));
+    await rm(out);
+
+    // an interrupted run of the same command: the header, three finished runs (one of them
+    // marked, to show it is taken rather than run again) and a line torn by the kill
+    const header = {
+      kind: 'nhb-run-journal',
+      version: 1,
+      context: {
+        data: { kind: 'synthetic' },
+        protocol: saved.benchmark.protocol,
+        seeds: saved.benchmark.seeds,
+        budgetSeconds: 3000,
+        workers: 1,
+        querySeed: 'per-run',
+        incumbent: 'any-fidelity',
+      },
+    };
+    const entry = (o: number, r: number, change = {}) =>
+      JSON.stringify({
+        id: saved.optimizers[o].id,
+        settings: saved.optimizers[o].settings,
+        seed: r,
+        run: { ...saved.optimizers[o].runs[r], ...change },
+      });
+    const lines = [JSON.stringify(header), entry(0, 0), entry(0, 2, { evaluations: 12345 })];
+    lines.push(entry(1, 1), entry(1, 2).slice(0, 200));
+    await writeFile(journal, lines.join('\n'));
+
+    const resumed = await run(...argv);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toEqual([`resuming: 3 of 6 runs finished before (${journal})`]);
+    const again = JSON.parse(await readFile(out, 'utf8'));
+    expect(again.optimizers[0].runs[2].evaluations).toBe(12345);
+    again.optimizers[0].runs[2].evaluations = saved.optimizers[0].runs[2].evaluations;
+    expect(again).toEqual(saved);
+    expect(existsSync(journal)).toBe(false);
+
+    // a journal made with other harness options is not used
+    await writeFile(journal, [JSON.stringify({ ...header, context: {} }), entry(0, 0)].join('\n'));
+    const fresh = await run(...argv);
+    expect(fresh.stderr).toEqual([]);
+    expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(saved);
+  }, 60_000);
 
   it('refuses flags that --from would silently ignore', async () => {
     const results = join(folder, 'results.json');

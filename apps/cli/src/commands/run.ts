@@ -1,5 +1,6 @@
+import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Benchmark, makeSyntheticBenchmark } from '@nashpobench2/dataset';
 import { defaultBenchmarkPath, openBenchmark } from '@nashpobench2/dataset/node';
 import {
@@ -11,6 +12,7 @@ import {
   meanFullEvaluationSeconds,
   type OptimizerSettings,
   type QuerySeedMode,
+  type RunResult,
   resolveSettings,
   runExperiment,
   runExperimentParallel,
@@ -23,6 +25,7 @@ import type { Command } from 'commander';
 import { type CliIO, printJson, UsageError } from '../io.js';
 import { checkOutputFile, parseIntegerOption } from '../options.js';
 import { startProgress } from '../progress.js';
+import { RunJournal } from '../run-journal.js';
 
 /** Flags shared by `nhb run` and `nhb compare`, as commander hands them over. */
 export interface BenchmarkFlags {
@@ -60,7 +63,11 @@ export function addBenchmarkFlags(command: Command): Command {
       '--data <path>',
       "benchmark file or folder (default: the embedded one; 'synthetic': test fixture)",
     )
-    .option('--out <file.json>', 'write every run as JSON (reload with nhb compare --from)')
+    .option(
+      '--out <file.json>',
+      'write every run as JSON (reload with nhb compare --from); finished runs are kept in ' +
+        '<file.json>.partial meanwhile, so the same command resumes after Ctrl-C or a crash',
+    )
     .option('--plot <file.svg|png>', 'anytime curves and final distributions')
     .option(
       '--query-seed <mode>',
@@ -127,6 +134,25 @@ export function checkComplete(benchmark: Benchmark, name: string): void {
       `${count(CELL_CLASS_COUNT)} classes); optimizers search the whole space, so run and ` +
       'compare need a complete benchmark (nhb surrogate fit completes a partial one)',
   );
+}
+
+/**
+ * What identifies the benchmark file or folder a journal's runs were made on: its absolute path
+ * with the size and modification time of each file, so a changed benchmark starts afresh.
+ */
+async function dataFingerprint(source: BenchmarkSource): Promise<unknown> {
+  if (source.kind !== 'path') return source;
+  const path = resolve(source.path);
+  const info = await stat(path);
+  if (!info.isDirectory()) return { path, size: info.size, modified: info.mtimeMs };
+  const names = (await readdir(path)).filter((name) => name.endsWith('.parquet')).sort();
+  const parts = await Promise.all(
+    names.map(async (name) => {
+      const part = await stat(join(path, name));
+      return { name, size: part.size, modified: part.mtimeMs };
+    }),
+  );
+  return { path, parts };
 }
 
 /** A parsed budget: seconds, or a multiple of the mean full evaluation cost. */
@@ -229,6 +255,30 @@ export async function runBenchmarkFlags(
     ? budget.amount * meanFullEvaluationSeconds(benchmark)
     : budget.amount;
 
+  const complete = Object.fromEntries(ids.map((id) => [id, resolveSettings(id, settings[id])]));
+  const journal =
+    flags.out === undefined
+      ? undefined
+      : RunJournal.open(
+          flags.out,
+          {
+            data: await dataFingerprint(source),
+            protocol: benchmark.protocol,
+            seeds: benchmark.seeds,
+            budgetSeconds,
+            workers,
+            querySeed,
+            incumbent: flags.incumbent,
+          },
+          complete,
+        );
+  if (journal !== undefined && journal.finishedRuns.size > 0) {
+    io.err(
+      `resuming: ${journal.finishedRuns.size} of ${ids.length * runs} runs finished before ` +
+        `(${journal.path})`,
+    );
+  }
+
   const progress = startProgress(io, 'runs', ids.length * runs);
   const options: ExperimentOptions = {
     budgetSeconds,
@@ -239,6 +289,10 @@ export async function runBenchmarkFlags(
     incumbent: flags.incumbent,
     settings,
     onRunDone: (done) => progress.update(done),
+    ...(journal && {
+      finishedRuns: journal.finishedRuns,
+      onRun: (id: string, _seed: number, run: RunResult) => journal.record(id, complete[id], run),
+    }),
   };
   let result: ExperimentResult;
   try {
@@ -250,7 +304,10 @@ export async function runBenchmarkFlags(
     progress.stop();
   }
   const summary = summarizeExperiment(result);
-  if (flags.out) await writeResults(flags.out, result);
+  if (flags.out) {
+    await writeResults(flags.out, result);
+    journal?.remove();
+  }
   if (flags.plot) await writePlot(flags.plot, comparisonFigureSpec(result, summary));
   return { result, summary };
 }
