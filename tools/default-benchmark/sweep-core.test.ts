@@ -5,7 +5,14 @@ import { finishedUnits } from '@nashpobench2/trainer/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_PROTOCOL, fakeTrainer } from './fake-trainer.js';
 import { type PlannedRun, planDefaultBenchmark } from './plan.js';
-import { finishedKey, pendingRuns, planTotals, runCost, runQueue } from './sweep-core.js';
+import {
+  estimateRemaining,
+  finishedKey,
+  pendingRuns,
+  planTotals,
+  runCost,
+  runQueue,
+} from './sweep-core.js';
 
 const plan = planDefaultBenchmark();
 // The first 40 planned runs hold grid, space-filling, seed and long runs.
@@ -153,5 +160,26 @@ describe('the queue', () => {
     await expect(runQueue(head, fakeTrainer(dir), { parallel: 0 })).rejects.toThrow(
       /parallel 0 is not valid; allowed: integers ≥ 1/,
     );
+  });
+});
+
+describe('estimate', () => {
+  it('scales CPU and wall per 12-epoch equivalent to what is left', () => {
+    const timings = [
+      { schedule: 'short' as const, wallSeconds: 300, cpuSeconds: 100 },
+      { schedule: 'short' as const, wallSeconds: 100, cpuSeconds: 50 },
+      { schedule: 'long' as const, wallSeconds: 800, cpuSeconds: 330 },
+    ];
+    const long = head.find((r) => r.schedule === 'long') as PlannedRun;
+    const short = head.find((r) => r.schedule === 'short') as PlannedRun;
+    // 5 equivalents timed: 480 s CPU (96 per equivalent), 1200 s wall (240).
+    const e = estimateRemaining(timings, [long, short, short], 2);
+    expect(e.runs).toBe(3);
+    expect(e.cpuPerEquivalent).toBe(96);
+    expect(e.wallPerEquivalent).toBe(240);
+    expect(e.equivalentsLeft).toBe(5);
+    expect(e.hoursOnFreeCores).toBeCloseTo((5 * 96) / 2 / 3600, 12);
+    expect(e.hoursAtMeasuredRate).toBeCloseTo((5 * 240) / 2 / 3600, 12);
+    expect(estimateRemaining([], [short], 1).cpuPerEquivalent).toBeNaN();
   });
 });

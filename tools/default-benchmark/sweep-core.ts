@@ -146,3 +146,54 @@ export function planTotals(runs: readonly PlannedRun[]): Record<PlannedRun['purp
   }
   return totals;
 }
+
+/** A finished run's timing, as `sweep.ts` appends it to `timings.jsonl`. */
+export interface RunTiming {
+  readonly schedule: PlannedRun['schedule'];
+  readonly wallSeconds: number;
+  readonly cpuSeconds: number;
+  /** Lanes that ran beside it. */
+  readonly parallel?: number;
+}
+
+/** How long the rest of a plan takes, from the runs timed so far. */
+export interface Estimate {
+  /** Runs timed. */
+  readonly runs: number;
+  /** CPU seconds per 12-epoch equivalent (sum of CPU over sum of equivalents). */
+  readonly cpuPerEquivalent: number;
+  /** Wall seconds per equivalent of one lane, as measured (includes waiting for a shared CPU). */
+  readonly wallPerEquivalent: number;
+  /** Equivalents left. */
+  readonly equivalentsLeft: number;
+  /** Hours for the rest on `lanes` free cores (CPU-bound: one lane per core). */
+  readonly hoursOnFreeCores: number;
+  /** Hours for the rest with `lanes` lanes at the measured wall rate. */
+  readonly hoursAtMeasuredRate: number;
+}
+
+/** Estimates the rest of a plan from timings; NaN figures when nothing was timed. */
+export function estimateRemaining(
+  timings: readonly RunTiming[],
+  left: readonly PlannedRun[],
+  lanes: number,
+  shortEpochs = 12,
+  longEpochs = 36,
+): Estimate {
+  const cost = (schedule: PlannedRun['schedule']) =>
+    schedule === 'long' ? longEpochs / shortEpochs : 1;
+  const equivalents = timings.reduce((n, t) => n + cost(t.schedule), 0);
+  const cpu = timings.reduce((n, t) => n + t.cpuSeconds, 0);
+  const wall = timings.reduce((n, t) => n + t.wallSeconds, 0);
+  const cpuPerEquivalent = equivalents > 0 ? cpu / equivalents : Number.NaN;
+  const wallPerEquivalent = equivalents > 0 ? wall / equivalents : Number.NaN;
+  const equivalentsLeft = left.reduce((n, run) => n + cost(run.schedule), 0);
+  return {
+    runs: timings.length,
+    cpuPerEquivalent,
+    wallPerEquivalent,
+    equivalentsLeft,
+    hoursOnFreeCores: (equivalentsLeft * cpuPerEquivalent) / lanes / 3600,
+    hoursAtMeasuredRate: (equivalentsLeft * wallPerEquivalent) / lanes / 3600,
+  };
+}

@@ -14,7 +14,7 @@
  * else).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,11 +31,13 @@ import {
 } from '@nashpobench2/trainer/node';
 import { type PlannedRun, planDefaultBenchmark, runId } from './plan.js';
 import {
+  estimateRemaining,
   finishedKey,
   type PlanShard,
   pendingRuns,
   planTotals,
   type RunOutcome,
+  type RunTiming,
   runCost,
   runQueue,
 } from './sweep-core.js';
@@ -46,6 +48,14 @@ const repoRoot = resolve(here, '..', '..');
 export const DEFAULT_DATA = resolve(repoRoot, '..', 'shared', 'datasets', 'cifar-10-binary.tar.gz');
 export const DEFAULT_PARTS = join(here, 'parts');
 export const DEFAULT_CACHE = join(here, '.cache');
+
+async function readTimingLines(path: string): Promise<RunTiming[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as RunTiming);
+}
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
@@ -218,6 +228,19 @@ async function main(argv: string[]): Promise<number> {
   log(
     `protocol ${prepared.protocol.name} v${prepared.protocol.version}; data ${dataPath}; out ${out}`,
   );
+  const timed = await readTimingLines(join(out, 'timings.jsonl'));
+  if (timed.length > 0) {
+    const e = estimateRemaining(
+      timed,
+      pending,
+      parallel,
+      prepared.protocol.shortEpochs,
+      prepared.protocol.longEpochs,
+    );
+    log(
+      `timed so far: ${e.runs} runs, ${e.cpuPerEquivalent.toFixed(0)} s CPU and ${e.wallPerEquivalent.toFixed(0)} s wall per 12-epoch run; the rest (${e.equivalentsLeft} equivalents) ≈ ${e.hoursOnFreeCores.toFixed(1)} h on ${parallel} free core(s), ${e.hoursAtMeasuredRate.toFixed(1)} h at the measured wall rate`,
+    );
+  }
   if (values['dry-run']) {
     for (const run of pending.slice(0, limit ?? 20)) log(`next: ${describe(run)}`);
     return 0;
