@@ -6,7 +6,7 @@ import { UsageError } from './io.js';
 /** Parses an integer flag value, rejecting anything else with a one-line usage error. */
 export function parseIntegerOption(flag: string, value: string, min = 1): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min) {
+  if (value.trim() === '' || !Number.isSafeInteger(parsed) || parsed < min) {
     throw new UsageError(`${flag} must be an integer ≥ ${min}, got '${value}'`);
   }
   return parsed;

@@ -85,7 +85,12 @@ export {
   RandomForestBo,
   type RandomForestBoSettings,
 } from './rf-bo.js';
-export { type EvaluationLog, runSearchLoop, type SearchLoopOptions } from './search-loop.js';
+export {
+  DEFAULT_MAX_EVALUATIONS,
+  type EvaluationLog,
+  runSearchLoop,
+  type SearchLoopOptions,
+} from './search-loop.js';
 export {
   averageRankTable,
   type CurveSummary,

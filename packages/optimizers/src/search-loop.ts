@@ -3,6 +3,9 @@ import type { SearchOracle } from './benchmark-view.js';
 import { EventQueue } from './event-queue.js';
 import type { Observation, Optimizer, Proposal } from './optimizer.js';
 
+/** Evaluations after which a search stops when `maxEvaluations` is not given. */
+export const DEFAULT_MAX_EVALUATIONS = 1_000_000;
+
 /** Settings of one simulated search. */
 export interface SearchLoopOptions {
   /** Simulated seconds after which no new evaluation starts, > 0 (Infinity: until the optimizer stops). */
@@ -50,7 +53,7 @@ export function runSearchLoop(
   clock: { now: number } = { now: 0 },
 ): EvaluationLog {
   const workers = options.workers ?? 1;
-  const maxEvaluations = options.maxEvaluations ?? 1_000_000;
+  const maxEvaluations = options.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS;
   checkOptions(options.budgetSeconds, workers, maxEvaluations);
 
   const log: EvaluationLog = {

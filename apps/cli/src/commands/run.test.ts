@@ -24,6 +24,12 @@ describe('nhb run', () => {
       [['run', 'bohb', '--budget', '-5'], /--budget must be seconds > 0/],
       [['run', 'bohb', '--seed', '-1'], /--seed must be an integer ≥ 0/],
       [['run', 'bohb', '--runs', '0'], /--runs must be an integer ≥ 1/],
+      [['run', 'bohb', '--runs', ' '], /--runs must be an integer ≥ 1, got ' '/],
+      [['run', 'bohb', '--seed', '1e30'], /--seed must be an integer ≥ 0, got '1e30'/],
+      [
+        ['run', 'bohb', '--seed', '9007199254740991', '--runs', '2'],
+        /^nhb: --seed 9007199254740991 with --runs 2 passes 9007199254740991 \(the largest run seed\)$/,
+      ],
       [['run', 'bohb', '--set', 'bohb.colour=1'], /colour/],
       [['run', 'bohb', '--query-seed', 'some'], /--query-seed/],
       [['run', 'bohb', '--budget-evals', '0'], /--budget-evals must be a number > 0, got '0'/],
@@ -144,4 +150,30 @@ describe('nhb run', () => {
       ]);
     });
   });
+
+  it('says when runs stop at the harness evaluation cap instead of the budget', async () => {
+    // 30 simulated workers on a budget of 5,000 × the mean full evaluation would start about
+    // 1.8 million evaluations of 1 epoch; the cap ends the runs and the table says so
+    const { status, stdout } = await run(
+      'run',
+      'random-search',
+      '--data',
+      'synthetic',
+      '--runs',
+      '1',
+      '--budget-evals',
+      '5000',
+      '--workers',
+      '30',
+      '--threads',
+      '1',
+      '--set',
+      'random-search.epochs=1',
+      '--json',
+    );
+    expect(status).toBe(0);
+    const [optimizer] = JSON.parse(stdout.join('')).optimizers;
+    expect(optimizer.evaluations.mean).toBe(1_000_000);
+    expect(optimizer.cappedRuns).toBe(1);
+  }, 60_000);
 });

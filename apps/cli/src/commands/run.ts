@@ -6,6 +6,7 @@ import { defaultBenchmarkPath, openBenchmark } from '@nashpobench2/dataset/node'
 import {
   type BenchmarkSource,
   comparisonFigureSpec,
+  DEFAULT_MAX_EVALUATIONS,
   type ExperimentOptions,
   type ExperimentResult,
   type ExperimentSummary,
@@ -228,6 +229,11 @@ export async function runBenchmarkFlags(
 ): Promise<{ result: ExperimentResult; summary: ExperimentSummary }> {
   const runs = parseIntegerOption('--runs', flags.runs);
   const seed = parseIntegerOption('--seed', flags.seed, 0);
+  if (seed > Number.MAX_SAFE_INTEGER - (runs - 1)) {
+    throw new UsageError(
+      `--seed ${flags.seed} with --runs ${runs} passes ${Number.MAX_SAFE_INTEGER} (the largest run seed)`,
+    );
+  }
   const workers = parseIntegerOption('--workers', flags.workers);
   const threads =
     flags.threads === undefined
@@ -365,6 +371,16 @@ export function printFinalTable(
     'mean ± standard error over runs of the best-valid configuration among evaluations finished ' +
       `by the budget; Δ: paired per seed against ${summary.reference}`,
   );
+  for (const optimizer of result.optimizers) {
+    const capped = cappedRuns(optimizer.runs);
+    if (capped.length === 0) continue;
+    const end = capped.reduce((sum, run) => sum + run.endSeconds, 0) / capped.length;
+    io.out(
+      `note: ${capped.length} of ${optimizer.runs.length} runs of ${optimizer.id} stopped at the ` +
+        `harness's cap of ${DEFAULT_MAX_EVALUATIONS.toLocaleString('en-US')} evaluations, ` +
+        `before the budget (at ${format(end, 0)} s on average)`,
+    );
+  }
   for (const [o, optimizer] of result.optimizers.entries()) {
     if (!optimizer.ignoresBudget) continue;
     const end = summary.optimizers[o];
@@ -373,6 +389,11 @@ export function printFinalTable(
         `on average); at its end test@${shortEpochs} = ${withSe(end.atEnd.testAccuracyShort)} %`,
     );
   }
+}
+
+/** Runs that stopped at the harness's evaluation cap rather than at the budget. */
+function cappedRuns(runs: readonly RunResult[]): RunResult[] {
+  return runs.filter((run) => run.evaluations >= DEFAULT_MAX_EVALUATIONS);
 }
 
 /** The JSON form of a summary that `--json` prints. */
@@ -413,6 +434,7 @@ export function summaryJson(result: ExperimentResult, summary: ExperimentSummary
       evaluations: meanSe(optimizer.evaluations),
       endSeconds: meanSe(optimizer.endSeconds),
       ignoresBudget: result.optimizers[o].ignoresBudget,
+      cappedRuns: cappedRuns(result.optimizers[o].runs).length,
       endTestAccuracy12: meanSe(optimizer.atEnd.testAccuracyShort),
       endTestAccuracy200: meanSe(optimizer.atEnd.testAccuracyLong),
     })),
