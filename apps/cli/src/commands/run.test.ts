@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSyntheticRecords } from '@nashpobench2/dataset';
 import { writeBenchmark } from '@nashpobench2/dataset/node';
@@ -25,6 +25,13 @@ describe('nhb run', () => {
       [['run', 'bohb', '--seed', '-1'], /--seed must be an integer ≥ 0/],
       [['run', 'bohb', '--runs', '0'], /--runs must be an integer ≥ 1/],
       [['run', 'bohb', '--runs', ' '], /--runs must be an integer ≥ 1, got ' '/],
+      [
+        ['run', 'bohb', '--threads', String(availableParallelism() + 1)],
+        new RegExp(
+          `^nhb: --threads must be at most ${availableParallelism()} \\(the cores of this machine; ` +
+            `each thread holds its own copy of the benchmark\\), got '${availableParallelism() + 1}'$`,
+        ),
+      ],
       [['run', 'bohb', '--seed', '1e30'], /--seed must be an integer ≥ 0, got '1e30'/],
       [
         ['run', 'bohb', '--seed', '9007199254740991', '--runs', '2'],

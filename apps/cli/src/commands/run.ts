@@ -59,7 +59,7 @@ export function addBenchmarkFlags(command: Command): Command {
     .option('--runs <n>', 'seeded runs per optimizer', '100')
     .option('--seed <n>', 'seed of the first run, integer ≥ 0 (run r uses seed + r)', '0')
     .option('--workers <k>', 'simulated parallel asynchronous workers', '1')
-    .option('--threads <n>', 'worker threads (default: cores − 1)')
+    .option('--threads <n>', 'worker threads, at most the cores (default: cores − 1)')
     .option(
       '--data <path>',
       "benchmark file or folder (default: the embedded one; 'synthetic': test fixture)",
@@ -239,6 +239,13 @@ export async function runBenchmarkFlags(
     flags.threads === undefined
       ? Math.max(1, availableParallelism() - 1)
       : parseIntegerOption('--threads', flags.threads);
+  if (threads > availableParallelism()) {
+    // every thread opens its own copy of the benchmark (about 0.6 GB for a full one)
+    throw new UsageError(
+      `--threads must be at most ${availableParallelism()} (the cores of this machine; each ` +
+        `thread holds its own copy of the benchmark), got '${flags.threads}'`,
+    );
+  }
   const querySeed = parseQuerySeed(flags.querySeed);
   if (flags.incumbent !== 'any-fidelity' && flags.incumbent !== 'highest-fidelity') {
     throw new UsageError(
