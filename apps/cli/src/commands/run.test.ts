@@ -114,6 +114,7 @@ describe('nhb run', () => {
       const file = join(folder, 'a-file');
       await writeFile(file, 'x');
       await mkdir(join(folder, 'a-folder'));
+      await mkdir(join(folder, 'a-folder.json'));
       const base = ['run', 'random-search', '--data', 'synthetic', '--runs', '1'];
       const cases: [string[], string][] = [
         [
@@ -121,16 +122,16 @@ describe('nhb run', () => {
           `nhb: --plot must be a file name ending in .svg or .png, got '${join(folder, 'figure.pdf')}'`,
         ],
         [
-          ['--out', join(folder, 'a-folder')],
-          `nhb: --out '${join(folder, 'a-folder')}' is a folder; give a file name`,
+          ['--out', join(folder, 'results.parquet')],
+          `nhb: --out must be a file name ending in .json, got '${join(folder, 'results.parquet')}'`,
+        ],
+        [
+          ['--out', join(folder, 'a-folder.json')],
+          `nhb: --out '${join(folder, 'a-folder.json')}' is a folder; give a file name`,
         ],
         [
           ['--out', join(file, 'results.json')],
           `nhb: --out '${join(file, 'results.json')}' cannot be created: '${file}' is not a folder`,
-        ],
-        [
-          ['--out', join(folder, 'same.svg'), '--plot', join(folder, 'same.svg')],
-          `nhb: --out and --plot name the same file '${join(folder, 'same.svg')}'`,
         ],
       ];
       for (const [flags, message] of cases) {
@@ -140,7 +141,7 @@ describe('nhb run', () => {
         expect(stderr).toEqual([message]);
       }
       // nothing was written, not even a temporary file
-      expect((await readdir(folder)).sort()).toEqual(['a-file', 'a-folder']);
+      expect((await readdir(folder)).sort()).toEqual(['a-file', 'a-folder', 'a-folder.json']);
     });
 
     it('says up front that a partial benchmark cannot be searched', async () => {
