@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunResult, runExperiment, runKey, runOptimizer } from './experiment.js';
 import {
   comparisonFigureSpec,
+  OPTIMIZERS,
   parseResults,
   readResults,
+  renderSvg,
   resultsToJson,
   runExperimentParallel,
   summarizeExperiment,
@@ -136,6 +138,37 @@ describe('harness in Node', () => {
       /results path .* is not valid; allowed: a readable results file/,
     );
   });
+
+  type Encoding = Record<string, { scale?: unknown; sort?: unknown }>;
+  it('gives 11 optimizers 11 colours and keeps the run order in the legend and box plots', async () => {
+    const ids = OPTIMIZERS.map((o) => o.id);
+    const result = runExperiment(bench, ids, { budgetSeconds: 2000, runs: 3, seed: 1 });
+    const spec = comparisonFigureSpec(result, summarizeExperiment(result)) as unknown as {
+      vconcat: { layer?: { encoding: Encoding }[]; encoding?: Encoding }[];
+    };
+    const [short, long, boxes] = spec.vconcat;
+    for (const encoding of [...short.layer!, ...long.layer!].map((l) => l.encoding)) {
+      expect(encoding.color.scale).toEqual({ domain: ids, scheme: 'tableau20' });
+    }
+    expect(boxes.encoding!.color.scale).toEqual({ domain: ids, scheme: 'tableau20' });
+    expect(boxes.encoding!.x.sort).toEqual(ids);
+    // the rendered legend lists them in the run order, with 11 different colours
+    const svg = await renderSvg(spec as never);
+    const legend = svg.slice(svg.indexOf('role-legend'));
+    const order = ids
+      .map((id) => ({ id, at: legend.indexOf(`>${id}<`) }))
+      .sort((a, b) => a.at - b.at);
+    expect(order.map((o) => o.id)).toEqual(ids);
+    const symbols = [
+      ...legend.matchAll(
+        /role-legend-symbol[^>]*>\s*<path[^>]*fill="(#[0-9a-f]{6})"[^>]*opacity="([0-9.]+)"/gi,
+      ),
+    ];
+    expect(symbols).toHaveLength(11);
+    expect(new Set(symbols.map((m) => m[1].toLowerCase())).size).toBe(11);
+    // legend symbols as strong as the lines, not as pale as the error bands
+    expect(symbols.every((m) => m[2] === '1')).toBe(true);
+  }, 60_000);
 
   it('renders the comparison figure to SVG and PNG', async () => {
     const result = runExperiment(bench, ['random-search', 'hyperband'], OPTIONS);

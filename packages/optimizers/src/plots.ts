@@ -22,6 +22,24 @@ export interface PlotSize {
 }
 
 /**
+ * Colour scale of the optimizers, in the order they were run (legend and box plots follow it):
+ * 10 distinct colours, 20 when more optimizers are compared (`nhb compare all` runs 11), so no
+ * two share a colour.
+ */
+export function optimizerColorScale(ids: readonly string[]): {
+  domain: string[];
+  scheme: string;
+} {
+  return { domain: [...ids], scheme: ids.length > 10 ? 'tableau20' : 'tableau10' };
+}
+
+/** Legend of the curves: long names fit, symbols as strong as the lines (not the pale bands). */
+const LEGEND = {
+  labelLimit: 320,
+  encode: { symbols: { update: { opacity: { value: 1 }, fillOpacity: { value: 1 } } } },
+};
+
+/**
  * Vega-Lite spec of anytime curves: mean ± standard error over seeds of `metric` against
  * simulated seconds on a log axis, one colour per optimizer.
  */
@@ -45,6 +63,7 @@ export function anytimeCurveSpec(
     }),
   );
   const data = rows.filter((row) => Number.isFinite(row.mean));
+  const scale = optimizerColorScale(summary.optimizers.map((optimizer) => optimizer.id));
   const domain = [summary.grid[0], summary.grid[summary.grid.length - 1]];
   const x = {
     field: 'seconds',
@@ -64,7 +83,12 @@ export function anytimeCurveSpec(
           x,
           y: { field: 'lower', type: 'quantitative', title: METRIC_TITLES[metric] },
           y2: { field: 'upper' },
-          color: { field: 'optimizer', type: 'nominal' },
+          color: {
+            field: 'optimizer',
+            type: 'nominal',
+            scale,
+            legend: LEGEND,
+          },
         },
       },
       {
@@ -76,7 +100,8 @@ export function anytimeCurveSpec(
             field: 'optimizer',
             type: 'nominal',
             title: 'optimizer',
-            legend: { labelLimit: 320 },
+            scale,
+            legend: LEGEND,
           },
         },
       },
@@ -92,6 +117,7 @@ export function finalDistributionSpec(
 ): TopLevelSpec {
   const field = schedule === 'short' ? 'testAccuracyShortPct' : 'testAccuracyLongPct';
   const values = finalValues(result).filter((row) => Number.isFinite(row[field]));
+  const ids = result.optimizers.map((optimizer) => optimizer.id);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: size.width ?? 560,
@@ -103,7 +129,8 @@ export function finalDistributionSpec(
         field: 'id',
         type: 'nominal',
         title: 'optimizer',
-        sort: null,
+        // the run order; with sort: null the outlier layer's optimizers would come first
+        sort: ids,
         axis: { labelAngle: -30 },
       },
       y: {
@@ -112,7 +139,7 @@ export function finalDistributionSpec(
         scale: { zero: false },
         title: `test accuracy at the budget, ${schedule} schedule (%)`,
       },
-      color: { field: 'id', type: 'nominal', title: 'optimizer' },
+      color: { field: 'id', type: 'nominal', title: 'optimizer', scale: optimizerColorScale(ids) },
     },
   } as TopLevelSpec;
 }
