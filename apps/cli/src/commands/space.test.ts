@@ -50,4 +50,21 @@ describe('nhb space', () => {
     expect(badFlag.status).toBe(2);
     expect(badFlag.stderr[0]).toMatch(/--input-size must be an integer/);
   });
+
+  it('refuses a network too large to count exactly instead of printing rounded numbers', async () => {
+    const { status, stdout, stderr } = await run(
+      'space',
+      'cell',
+      '0|10|210',
+      '--stem-channels',
+      '1000000000',
+      '--json',
+    );
+    expect(status).toBe(2);
+    expect(stdout).toEqual([]);
+    expect(stderr).toEqual([
+      'nhb: the network of --stem-channels 1000000000, --cells-per-stage 5, --input-size 32 is ' +
+        'too large to count exactly (more than 9007199254740991 parameters or FLOPs)',
+    ]);
+  });
 });

@@ -14,7 +14,7 @@ import {
   validateCellCode,
 } from '@nashpobench2/search-space';
 import type { Command } from 'commander';
-import { type CliIO, printJson } from '../io.js';
+import { type CliIO, printJson, UsageError } from '../io.js';
 import { parseIntegerOption } from '../options.js';
 
 /** `nhb space`: sizes of the search space, its classes, and facts about one cell. */
@@ -74,6 +74,13 @@ export function registerSpace(program: Command, io: CliIO): void {
       };
       const cls = cellClassOf(code);
       const cost = networkCost(code, shape);
+      if (!Number.isSafeInteger(cost.parameters) || !Number.isSafeInteger(cost.flops)) {
+        throw new UsageError(
+          `the network of --stem-channels ${shape.stemChannels}, --cells-per-stage ` +
+            `${shape.cellsPerStage}, --input-size ${shape.inputSize} is too large to count ` +
+            `exactly (more than ${Number.MAX_SAFE_INTEGER} parameters or FLOPs)`,
+        );
+      }
       const ops = parseCellCode(code).map((digit) => OPERATION_NAMES[digit]);
       const result = {
         cellCode: code,
