@@ -100,6 +100,19 @@ describe('nhb analyze', () => {
     expect(missing.stderr).toHaveLength(1);
   });
 
+  it('prints — rather than NaN where a one-architecture benchmark has no τ', async () => {
+    const one = makeSyntheticRecords({ classes: 1, seeds: [1] });
+    const path = join(dir, 'one.parquet');
+    await writeBenchmark(path, one.runs, one.long, one.metadata);
+    const io = recordingIO();
+    expect(await main(['analyze', '--data', path, '--out', join(dir, 'one'), '--no-png'], io)).toBe(
+      0,
+    );
+    const screen = io.stdout.join('\n');
+    expect(screen).toMatch(/τ between settings {3}neighbouring —, distant —/);
+    expect(screen).not.toMatch(/NaN/);
+  });
+
   it('rejects an --out it cannot write before analysing, in one line', async () => {
     const io = recordingIO();
     expect(await main(['analyze', '--data', data, '--out', data], io)).toBe(2);

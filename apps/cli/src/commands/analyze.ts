@@ -46,6 +46,11 @@ async function reportFiles(
   return files;
 }
 
+/** A number with `digits` decimals, or '—' where the benchmark cannot give one (NaN). */
+function fixed(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '—';
+}
+
 /** One screen of key numbers for the terminal. */
 function printSummary(io: CliIO, analysis: BenchmarkAnalysis, out: string): void {
   const b = analysis.benchmark;
@@ -60,25 +65,25 @@ function printSummary(io: CliIO, analysis: BenchmarkAnalysis, out: string): void
       `${name}: ${table.architectures} architectures, ${table.completeArchitectures} with all 48 settings`,
     );
     io.out(
-      `  τ between settings   neighbouring ${c.neighbouringMeanTau.toFixed(3)}, distant ${c.distantMeanTau.toFixed(3)}`,
+      `  τ between settings   neighbouring ${fixed(c.neighbouringMeanTau, 3)}, distant ${fixed(c.distantMeanTau, 3)}`,
     );
     if (table.bestSettings) {
       const s = table.bestSettings;
       io.out(
-        `  best setting         fixed ${settingLabel(s.globalBestSetting)}; ${(100 * s.all.shareDifferent).toFixed(1)} % of architectures prefer another`,
+        `  best setting         fixed ${settingLabel(s.globalBestSetting)}; ${fixed(100 * s.all.shareDifferent, 1)} % of architectures prefer another`,
       );
     }
     if (table.gap) {
       const g = table.gap;
       const twoStage = g.strategies.find((x) => x.name === 'hpo-then-nas')!;
       io.out(
-        `  joint vs sequential  optimum ${g.joint.accuracy.toFixed(2)} %; HPO then NAS: mean gap ${twoStage.summary.mean.toFixed(2)} pp (${twoStage.summaryByCellCode.mean.toFixed(2)} pp by cell code), reaches it from ${(100 * twoStage.summary.shareZero).toFixed(1)} % of starts`,
+        `  joint vs sequential  optimum ${fixed(g.joint.accuracy, 2)} %; HPO then NAS: mean gap ${fixed(twoStage.summary.mean, 2)} pp (${fixed(twoStage.summaryByCellCode.mean, 2)} pp by cell code), reaches it from ${fixed(100 * twoStage.summary.shareZero, 1)} % of starts`,
       );
     }
     if (table.lrBatch) {
       const r = table.lrBatch;
       io.out(
-        `  best lr vs batch     slope ${r.slope.toFixed(2)} ± ${r.slopeStandardError.toFixed(2)} (${r.nearestRule})`,
+        `  best lr vs batch     slope ${fixed(r.slope, 2)} ± ${fixed(r.slopeStandardError, 2)} (${r.nearestRule})`,
       );
     }
   }
@@ -86,7 +91,7 @@ function printSummary(io: CliIO, analysis: BenchmarkAnalysis, out: string): void
     const p = analysis.proxy;
     io.out('');
     io.out(
-      `proxy: ${p.shortLabel} vs ${p.longLabel}: τ ${p.kendallTau.toFixed(3)}, regret of the short best ${p.regret.toFixed(2)} pp`,
+      `proxy: ${p.shortLabel} vs ${p.longLabel}: τ ${fixed(p.kendallTau, 3)}, regret of the short best ${fixed(p.regret, 2)} pp`,
     );
   }
   const protocolGap = analysis.protocolGapMeasured ?? analysis.protocolGap;
@@ -94,7 +99,7 @@ function printSummary(io: CliIO, analysis: BenchmarkAnalysis, out: string): void
   if (protocolGap && protocolTwoStage) {
     const measured = protocolGap === analysis.protocolGapMeasured ? ' (measured)' : '';
     io.out(
-      `chosen on ${protocolGap.label}, scored by ${protocolGap.scoreLabel}${measured}: HPO then NAS mean gap ${protocolTwoStage.summary.mean.toFixed(2)} pp, reaches the joint choice from ${(100 * protocolTwoStage.summary.shareZero).toFixed(1)} % of starts`,
+      `chosen on ${protocolGap.label}, scored by ${protocolGap.scoreLabel}${measured}: HPO then NAS mean gap ${fixed(protocolTwoStage.summary.mean, 2)} pp, reaches the joint choice from ${fixed(100 * protocolTwoStage.summary.shareZero, 1)} % of starts`,
     );
   }
   io.out('');
