@@ -10,7 +10,15 @@ import {
   parseCellCode,
 } from '@nashpobench2/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import { avgPool3x3IncludePad, BatchNorm, Conv2d, Linear, ParameterStore } from './layers.js';
+import {
+  avgPool3x3IncludePad,
+  BATCH_NORM_EPSILON,
+  BatchNorm,
+  Conv2d,
+  Linear,
+  ParameterStore,
+} from './layers.js';
+import { batchNormTraining, batchNormTrainingSplit } from './wasm-kernels/index.js';
 
 /** ReLU → 3×3 conv (no bias, channels kept) → batch norm: the cell's convolution op. */
 class ReluConvBn {
@@ -27,38 +35,102 @@ class ReluConvBn {
   }
 }
 
+/**
+ * The convolution ops of several edges that read the same node, run as one: ReLU once, one
+ * 3×3 convolution whose filter is the edges' filters concatenated along the output channels, one
+ * batch norm over the concatenated channels (batch norm is per channel, so this is each edge's
+ * own batch norm, running statistics included), then a split into the edges' outputs. The
+ * per-edge variables stay as they are (PyTorch's names, shapes and initialization); only the
+ * computation is merged: wider matrix products, one ReLU and its gradient per node instead of
+ * one per edge.
+ */
+class MergedReluConvBn {
+  constructor(private readonly ops: readonly ReluConvBn[]) {}
+
+  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D[] {
+    const ops = this.ops;
+    // Evaluation keeps the edges apart: without a gradient tape the split would cost more
+    // than the wider convolution saves.
+    if (ops.length === 1 || !training) return ops.map((op) => op.apply(x, training));
+    const channels = ops.map((op) => op.bn.gamma.shape[0]);
+    const filter = tf.concat(
+      ops.map((op) => op.conv.weight as tf.Tensor4D),
+      3,
+    );
+    const convolved = tf.conv2d(tf.relu(x), filter, 1, 1);
+    const gamma = tf.concat(ops.map((op) => op.bn.gamma as tf.Tensor1D));
+    const beta = tf.concat(ops.map((op) => op.bn.beta as tf.Tensor1D));
+    const count = convolved.size / convolved.shape[3];
+    // One kernel that writes the edges' outputs directly where the backend has it, else one
+    // batch norm and a split.
+    const split = batchNormTrainingSplit(convolved, gamma, beta, BATCH_NORM_EPSILON, ops.length);
+    const result = split ?? batchNormTraining(convolved, gamma, beta, BATCH_NORM_EPSILON);
+    const means = tf.split(result.mean, channels);
+    const variances = tf.split(result.variance, channels);
+    for (let i = 0; i < ops.length; i++) {
+      const [mean, variance] = [means[i] as tf.Tensor1D, variances[i] as tf.Tensor1D];
+      ops[i].bn.updateRunningStatistics(mean, variance, count);
+    }
+    tf.dispose([result.mean, result.variance, ...means, ...variances]);
+    if (split) return split.ys as tf.Tensor4D[];
+    return tf.split((result as { y: tf.Tensor }).y, channels, 3) as tf.Tensor4D[];
+  }
+}
+
 /** One cell: a DAG on 4 nodes whose 6 edges carry the code's operations (SPEC section 2). */
 class Cell {
   private readonly ops: readonly number[];
-  private readonly convs: (ReluConvBn | null)[];
+  /** Per source node: its edges in edge order, with the node's conv edges merged into one op. */
+  private readonly outgoing: {
+    readonly edges: readonly number[];
+    readonly convEdges: readonly number[];
+    readonly merged: MergedReluConvBn | null;
+  }[];
 
   constructor(store: ParameterStore, name: string, code: CellCode, channels: number) {
     this.ops = parseCellCode(code);
-    this.convs = this.ops.map((op, edge) =>
+    // Variables are made edge by edge, in edge order (names, order and initialization as before).
+    const convs = this.ops.map((op, edge) =>
       op === OP_CONV ? new ReluConvBn(store, `${name}.edge${edge}`, channels, channels, 1) : null,
     );
+    this.outgoing = [0, 1, 2].map((node) => {
+      const edges = EDGES.flatMap(([from], edge) => (from === node ? [edge] : []));
+      const convEdges = edges.filter((edge) => convs[edge] !== null);
+      const merged =
+        convEdges.length > 0
+          ? new MergedReluConvBn(convEdges.map((edge) => convs[edge] as ReluConvBn))
+          : null;
+      return { edges, convEdges, merged };
+    });
   }
 
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     // null stands for an exact zero tensor (a node fed only by zero ops); it is materialized
     // only where a convolution must run on it, because that convolution's BN shift still acts.
+    // Nodes are visited in order; EDGES is sorted by source node, so every node is complete
+    // before its outgoing edges run and sums accumulate in edge order, as edge by edge.
     const nodes: (tf.Tensor4D | null)[] = [x, null, null, null];
-    for (let edge = 0; edge < EDGES.length; edge++) {
-      const [from, to] = EDGES[edge];
-      const input = nodes[from];
-      const op = this.ops[edge];
-      let out: tf.Tensor4D | null = null;
-      if (op === OP_CONV) {
-        out = (this.convs[edge] as ReluConvBn).apply(
-          input ?? (tf.zerosLike(x) as tf.Tensor4D),
-          training,
-        );
-      } else if (op === OP_AVG_POOL) {
-        out = input && avgPool3x3IncludePad(input);
-      } else if (op === OP_SKIP) {
-        out = input;
+    for (let node = 0; node < 3; node++) {
+      const input = nodes[node];
+      const { edges, convEdges, merged } = this.outgoing[node];
+      const convOutputs = merged
+        ? merged.apply(input ?? (tf.zerosLike(x) as tf.Tensor4D), training)
+        : [];
+      for (const edge of edges) {
+        const to = EDGES[edge][1];
+        const op = this.ops[edge];
+        let out: tf.Tensor4D | null = null;
+        if (op === OP_CONV) {
+          out = convOutputs[convEdges.indexOf(edge)];
+        } else if (op === OP_AVG_POOL) {
+          out = input && avgPool3x3IncludePad(input);
+        } else if (op === OP_SKIP) {
+          out = input;
+        }
+        if (out) {
+          nodes[to] = nodes[to] ? (tf.add(nodes[to] as tf.Tensor4D, out) as tf.Tensor4D) : out;
+        }
       }
-      if (out) nodes[to] = nodes[to] ? (tf.add(nodes[to] as tf.Tensor4D, out) as tf.Tensor4D) : out;
     }
     return nodes[3] ?? (tf.zerosLike(x) as tf.Tensor4D);
   }

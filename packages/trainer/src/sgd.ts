@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@nashpobench2/search-space';
 import * as tf from '@tensorflow/tfjs-core';
+import { sgdMomentumUpdate } from './wasm-kernels/index.js';
 
 /** Settings of {@link NesterovSgd}; defaults are the paper's (SPEC section 4). */
 export interface SgdOptions {
@@ -36,19 +37,37 @@ export class NesterovSgd {
 
   /** Applies one update with learning rate `lr` (> 0) to each variable that has a gradient. */
   step(lr: number, variables: readonly tf.Variable[], grads: Record<string, tf.Tensor>): void {
+    const attrs = {
+      lr,
+      momentum: this.momentum,
+      weightDecay: this.weightDecay,
+      nesterov: this.nesterov,
+    };
     for (const variable of variables) {
       const grad = grads[variable.name];
       if (!grad) continue;
+      const buffer = this.buffers.get(variable);
+      // One fused kernel per variable where the backend has it (same float32 roundings as the
+      // ops below, so the same bits); else the ops.
+      const fused = buffer ? sgdMomentumUpdate(variable, grad, buffer, attrs) : null;
+      if (fused && buffer) {
+        buffer.assign(fused[1]);
+        variable.assign(fused[0]);
+        tf.dispose(fused);
+        continue;
+      }
       tf.tidy(() => {
         const d = this.weightDecay > 0 ? tf.add(grad, tf.mul(variable, this.weightDecay)) : grad;
-        let buffer = this.buffers.get(variable);
-        if (!buffer) {
-          buffer = tf.variable(d, false);
-          this.buffers.set(variable, buffer);
+        let momentumBuffer = buffer;
+        if (!momentumBuffer) {
+          momentumBuffer = tf.variable(d, false);
+          this.buffers.set(variable, momentumBuffer);
         } else {
-          buffer.assign(tf.add(tf.mul(buffer, this.momentum), d));
+          momentumBuffer.assign(tf.add(tf.mul(momentumBuffer, this.momentum), d));
         }
-        const direction = this.nesterov ? tf.add(d, tf.mul(buffer, this.momentum)) : buffer;
+        const direction = this.nesterov
+          ? tf.add(d, tf.mul(momentumBuffer, this.momentum))
+          : momentumBuffer;
         variable.assign(tf.sub(variable, tf.mul(direction, lr)));
       });
     }

@@ -1,23 +1,25 @@
 """PyTorch reference values for network.test / torch-reference.test (run with /usr/bin/python3).
 
-Builds the paper's network (SPEC section 3) for cell '0|12|201' at a small shape (stem 4
+Builds the paper's network (SPEC section 3) for a cell (argument; default '0|12|201') at a small shape (stem 4
 channels, 1 cell per stage, 8-px input) from PyTorch's own functional ops (conv2d with symmetric
 padding, batch_norm in training mode with momentum 0.1 and eps 1e-5, avg_pool2d with
 count_include_pad=True, linear) with parameters set by a formula, and trains it two steps with
 torch.optim.SGD(lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4) on mean cross-entropy.
-Writes torch-reference.json: logits, losses, running statistics and every parameter after the
-two steps (PyTorch layouts: conv [out, in, kh, kw], linear [out, in]).
+Writes JSON to stdout: logits, losses, every batch norm's running statistics and every
+parameter after the two steps (PyTorch layouts: conv [out, in, kh, kw], linear [out, in]).
 
     /usr/bin/python3 torch_reference.py > torch-reference.json
+    /usr/bin/python3 torch_reference.py '0|00|000' > torch-reference-0-00-000.json
 """
 import json
 import math
+import sys
 
 import torch
 import torch.nn.functional as F
 
 torch.set_default_dtype(torch.float64)
-CELL = '0|12|201'
+CELL = sys.argv[1] if len(sys.argv) > 1 else '0|12|201'
 EDGES = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
 STEM, CELLS, SIZE, CLASSES = 4, 1, 8, 10
 ops = [int(d) for d in CELL.replace('|', '')]
@@ -140,6 +142,7 @@ result['losses'] = losses
 result['logitsTrain'] = logits_train
 result['stemRunningMean'] = running['stem.bn'][0].tolist()
 result['stemRunningVar'] = running['stem.bn'][1].tolist()
+result['runningStatistics'] = {name: [m.tolist(), v.tolist()] for name, (m, v) in running.items()}
 result['paramsAfter'] = {name: params[name].detach().flatten().tolist() for name in names}
 
 

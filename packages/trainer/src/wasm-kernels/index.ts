@@ -6,9 +6,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerAvgPoolKernels } from './avg-pool.js';
 import { registerBatchNormKernels } from './batch-norm.js';
+import { registerBatchNormSplitKernels } from './batch-norm-split.js';
+
+export { type BatchNormSplitResult, batchNormTrainingSplit } from './batch-norm-split.js';
+export { SGD_MOMENTUM_UPDATE, sgdMomentumUpdate } from './sgd-update.js';
+
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input.js';
 import { makeAvgPoolGradWasm, makeSumWasm } from './reductions.js';
+import { registerSgdKernels } from './sgd-update.js';
 import { makeCastWasm, makeIdentityWasm } from './shared-copies.js';
 
 export { AVG_POOL_3X3_INCLUDE_PAD, avgPool3x3IncludePad } from './avg-pool.js';
@@ -24,12 +30,15 @@ export {
 let wasmRegistered = false;
 
 /**
- * Registers the fused batch-norm and average-pool kernels ('wasm', 'cpu'); idempotent. Their ops
+ * Registers the fused batch-norm, average-pool and SGD-update kernels ('wasm', 'cpu');
+ * idempotent. Their ops
  * register them on first use too.
  */
 export function registerCustomKernels(): void {
   registerBatchNormKernels();
+  registerBatchNormSplitKernels();
   registerAvgPoolKernels();
+  registerSgdKernels();
 }
 
 /** Replaces the 'wasm' kernel `kernelName` by `make(stock kernel function)`. */
