@@ -184,4 +184,25 @@ describe('nhb run', () => {
     expect(optimizer.evaluations.mean).toBe(1_000_000);
     expect(optimizer.cappedRuns).toBe(1);
   }, 60_000);
+
+  it('says when no evaluation finished within a budget too small for one', async () => {
+    const { status, stdout } = await run(
+      'run',
+      'random-search',
+      '--data',
+      'synthetic',
+      '--runs',
+      '2',
+      '--budget',
+      '0.5',
+      '--threads',
+      '1',
+    );
+    expect(status).toBe(0);
+    expect(stdout[2]).toMatch(/^random-search\s+1\.0\s+— ± —\s+— ± —/);
+    expect(stdout).toContain(
+      'note: no evaluation of random-search finished within the budget of 0.500 s (— above); ' +
+        'raise --budget or --budget-evals',
+    );
+  });
 });

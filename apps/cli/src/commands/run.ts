@@ -372,6 +372,13 @@ export function printFinalTable(
     'mean ± standard error over runs of the best-valid configuration among evaluations finished ' +
       `by the budget; Δ: paired per seed against ${summary.reference}`,
   );
+  const empty = summary.optimizers.filter((o) => o.atBudget.testAccuracyShort.n === 0);
+  if (empty.length > 0) {
+    io.out(
+      `note: no evaluation of ${empty.map((o) => o.id).join(', ')} finished within the budget ` +
+        `of ${summary.budgetSeconds.toPrecision(3)} s (— above); raise --budget or --budget-evals`,
+    );
+  }
   for (const optimizer of result.optimizers) {
     const capped = cappedRuns(optimizer.runs);
     if (capped.length === 0) continue;
