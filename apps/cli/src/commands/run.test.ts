@@ -205,4 +205,14 @@ describe('nhb run', () => {
         'raise --budget or --budget-evals',
     );
   });
+
+  it('explains --budget as simulated clock time, which k workers share', async () => {
+    const { status, stdout } = await run('run', '--help');
+    expect(status).toBe(0);
+    const help = stdout.join('\n').replace(/\s+/g, ' ');
+    expect(help).toContain(
+      '--budget <seconds> simulated seconds on the clock after which no evaluation starts; ' +
+        'with one worker, the training cost (default: 20000)',
+    );
+  });
 });

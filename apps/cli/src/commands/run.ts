@@ -51,7 +51,11 @@ export const PAPER_BUDGET_SECONDS = 20_000;
 /** Adds the shared flags to a command. */
 export function addBenchmarkFlags(command: Command): Command {
   return command
-    .option('--budget <seconds>', 'simulated seconds of training cost (default: 20000)')
+    .option(
+      '--budget <seconds>',
+      'simulated seconds on the clock after which no evaluation starts; with one worker, the ' +
+        'training cost (default: 20000)',
+    )
     .option(
       '--budget-evals <n>',
       'budget as n × the mean cost of a full 12-epoch evaluation (train + valid, over all configurations)',
