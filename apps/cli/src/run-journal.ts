@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type OptimizerSettings, type RunResult, runKey } from '@nashpobench2/optimizers';
 
 const KIND = 'nhb-run-journal';
@@ -63,6 +64,7 @@ export class RunJournal {
       const id = key.slice(0, key.lastIndexOf('#'));
       return line(id, settings[id], run);
     });
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, [header, ...kept].map((l) => `${l}\n`).join(''));
     return new RunJournal(path, finished, settingsText);
   }

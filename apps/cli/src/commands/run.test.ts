@@ -144,6 +144,15 @@ describe('nhb run', () => {
       expect((await readdir(folder)).sort()).toEqual(['a-file', 'a-folder', 'a-folder.json']);
     });
 
+    it('creates the folders of --out and leaves only the results there', async () => {
+      const out = join(folder, 'new folder', 'below', 'results.json');
+      const argv = ['run', 'random-search', '--data', 'synthetic', '--runs', '1'];
+      const { status, stderr } = await run(...argv, '--budget', '500', '--out', out);
+      expect(stderr).toEqual([]);
+      expect(status).toBe(0);
+      expect(await readdir(join(folder, 'new folder', 'below'))).toEqual(['results.json']);
+    });
+
     it('says up front that a partial benchmark cannot be searched', async () => {
       const records = makeSyntheticRecords({ classes: 3, seeds: [1] });
       const data = join(folder, 'partial.parquet');
