@@ -134,6 +134,27 @@ describe('harness in Node', () => {
   it('rejects files that are not results, in one line', async () => {
     expect(() => parseResults('{"kind":"other"}')).toThrow(/without kind/);
     expect(() => parseResults('nope')).toThrow(/not JSON/);
+    // a file with the right kind but broken insides names the broken part
+    const good = JSON.parse(
+      resultsToJson(runExperiment(bench, ['random-search'], { ...OPTIONS, runs: 2 })),
+    );
+    // biome-ignore lint/suspicious/noExplicitAny: the test breaks arbitrary parts of the JSON
+    const broken = (edit: (value: any) => void) => {
+      const copy = structuredClone(good);
+      edit(copy);
+      return () => parseResults(JSON.stringify(copy));
+    };
+    expect(broken((v) => delete v.optimizers[0].runs[1].trajectory)).toThrow(
+      /results 'a file whose optimizers\[0\]\.runs\[1\] has no seed or trajectory' is not valid; allowed: a results file/,
+    );
+    expect(broken((v) => (v.optimizers[0].runs = 'x'))).toThrow(
+      /optimizers\[0\] has no id or runs/,
+    );
+    expect(broken((v) => (v.benchmark = null))).toThrow(/benchmark reference values/);
+    expect(broken((v) => v.optimizers[0].runs[0].trajectory.index.pop())).toThrow(
+      /optimizers\[0\]\.runs\[0\]\.trajectory\.timeSeconds is missing or broken/,
+    );
+    expect(broken(() => {})).not.toThrow();
     await expect(readResults(join(folder, 'missing.json'))).rejects.toThrow(
       /results path .* is not valid; allowed: a readable results file/,
     );

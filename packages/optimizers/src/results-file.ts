@@ -31,6 +31,7 @@ export function parseResults(text: string): ExperimentResult {
   if (!Array.isArray(result.optimizers) || typeof result.harness?.budgetSeconds !== 'number') {
     throw notResults('a file without optimizers or harness settings');
   }
+  checkShape(result);
   const benchmark = result.benchmark as { optimumLongPct: number | null };
   benchmark.optimumLongPct = toNumber(benchmark.optimumLongPct);
   for (const optimizer of result.optimizers) {
@@ -41,6 +42,65 @@ export function parseResults(text: string): ExperimentResult {
     }
   }
   return result;
+}
+
+const TRAJECTORY_KEYS = [
+  'timeSeconds',
+  'costSeconds',
+  'evaluations',
+  'index',
+  'epochs',
+  'validAccuracyPct',
+  'testAccuracyShortPct',
+  'testAccuracyLongPct',
+] as const;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isNumberOrNull = (value: unknown) => value === null || typeof value === 'number';
+
+/** Checks every part the summary and plots read, naming the first broken one. */
+function checkShape(result: ExperimentResult): void {
+  const benchmark = result.benchmark as unknown;
+  if (
+    !isObject(benchmark) ||
+    typeof benchmark.meanFullEvaluationSeconds !== 'number' ||
+    !isObject(benchmark.optimumShortPct) ||
+    !isNumberOrNull(benchmark.optimumLongPct)
+  ) {
+    throw notResults('a file whose benchmark reference values are missing or broken');
+  }
+  if (!Array.isArray(result.harness.seeds) || !Number.isInteger(result.harness.runs)) {
+    throw notResults('a file whose harness seeds or runs are missing');
+  }
+  result.optimizers.forEach((optimizer: unknown, o) => {
+    const where = `optimizers[${o}]`;
+    if (
+      !isObject(optimizer) ||
+      typeof optimizer.id !== 'string' ||
+      !Array.isArray(optimizer.runs)
+    ) {
+      throw notResults(`a file whose ${where} has no id or runs`);
+    }
+    optimizer.runs.forEach((run: unknown, r) => {
+      const at = `${where}.runs[${r}]`;
+      if (!isObject(run) || !Number.isInteger(run.seed) || !isObject(run.trajectory)) {
+        throw notResults(`a file whose ${at} has no seed or trajectory`);
+      }
+      for (const field of ['evaluations', 'endSeconds', 'totalCostSeconds'] as const) {
+        if (typeof run[field] !== 'number')
+          throw notResults(`a file whose ${at}.${field} is missing`);
+      }
+      const trajectory = run.trajectory;
+      const length = Array.isArray(trajectory.index) ? trajectory.index.length : -1;
+      for (const key of TRAJECTORY_KEYS) {
+        const column = trajectory[key];
+        if (!Array.isArray(column) || column.length !== length || !column.every(isNumberOrNull)) {
+          throw notResults(`a file whose ${at}.trajectory.${key} is missing or broken`);
+        }
+      }
+    });
+  });
 }
 
 function toNumber(value: number | null): number {
