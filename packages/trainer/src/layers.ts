@@ -128,17 +128,7 @@ export class BatchNorm {
       this.beta as tf.Tensor1D,
       BATCH_NORM_EPSILON,
     );
-    this.updateRunningStatistics(mean, variance, x.size / x.shape[3]);
-    // The gradient keeps its own references; only y leaves this layer.
-    tf.dispose([mean, variance]);
-    return y as tf.Tensor4D;
-  }
-
-  /**
-   * Folds one training batch's statistics into the running ones, as PyTorch does: `mean` and
-   * the biased `variance` of `count` values per channel (the variance enters unbiased).
-   */
-  updateRunningStatistics(mean: tf.Tensor1D, variance: tf.Tensor1D, count: number): void {
+    const count = x.size / x.shape[3];
     const unbiased = count > 1 ? count / (count - 1) : 1;
     const m = BATCH_NORM_MOMENTUM;
     const newMean = tf.tidy(() => tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
@@ -147,7 +137,9 @@ export class BatchNorm {
     );
     this.runningMean.assign(newMean);
     this.runningVariance.assign(newVariance);
-    tf.dispose([newMean, newVariance]);
+    // The gradient keeps its own references; only y leaves this layer.
+    tf.dispose([newMean, newVariance, mean, variance]);
+    return y as tf.Tensor4D;
   }
 }
 

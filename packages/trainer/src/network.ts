@@ -10,15 +10,7 @@ import {
   parseCellCode,
 } from '@nashpobench2/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  avgPool3x3IncludePad,
-  BATCH_NORM_EPSILON,
-  BatchNorm,
-  Conv2d,
-  Linear,
-  ParameterStore,
-} from './layers.js';
-import { batchNormTraining, batchNormTrainingSplit } from './wasm-kernels/index.js';
+import { avgPool3x3IncludePad, BatchNorm, Conv2d, Linear, ParameterStore } from './layers.js';
 
 /** ReLU → 3×3 conv (no bias, channels kept) → batch norm: the cell's convolution op. */
 class ReluConvBn {
@@ -36,55 +28,30 @@ class ReluConvBn {
 }
 
 /**
- * The convolution ops of several edges that read the same node, run as one: ReLU once, one
- * 3×3 convolution whose filter is the edges' filters concatenated along the output channels, one
- * batch norm over the concatenated channels (batch norm is per channel, so this is each edge's
- * own batch norm, running statistics included), then a split into the edges' outputs. The
- * per-edge variables stay as they are (PyTorch's names, shapes and initialization); only the
- * computation is merged: wider matrix products, one ReLU and its gradient per node instead of
- * one per edge.
+ * The convolution ops of the edges that read the same node: the node's ReLU is computed once
+ * and shared (one ReLU and one ReLU gradient per node instead of one per edge, and one saved
+ * activation instead of one per edge); each edge keeps its own convolution and batch norm, so
+ * the results are the same bits as edge by edge. (Running the edges' convolutions as one wider
+ * convolution, filters side by side, was measured slower on the WASM backend: XNNPACK's wider
+ * products were not cheaper per output channel, and splitting the batch norm cost more.)
  */
-class MergedReluConvBn {
+class NodeReluConvBns {
   constructor(private readonly ops: readonly ReluConvBn[]) {}
 
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D[] {
-    const ops = this.ops;
-    // Evaluation keeps the edges apart: without a gradient tape the split would cost more
-    // than the wider convolution saves.
-    if (ops.length === 1 || !training) return ops.map((op) => op.apply(x, training));
-    const channels = ops.map((op) => op.bn.gamma.shape[0]);
-    const filter = tf.concat(
-      ops.map((op) => op.conv.weight as tf.Tensor4D),
-      3,
-    );
-    const convolved = tf.conv2d(tf.relu(x), filter, 1, 1);
-    const gamma = tf.concat(ops.map((op) => op.bn.gamma as tf.Tensor1D));
-    const beta = tf.concat(ops.map((op) => op.bn.beta as tf.Tensor1D));
-    const count = convolved.size / convolved.shape[3];
-    // One kernel that writes the edges' outputs directly where the backend has it, else one
-    // batch norm and a split.
-    const split = batchNormTrainingSplit(convolved, gamma, beta, BATCH_NORM_EPSILON, ops.length);
-    const result = split ?? batchNormTraining(convolved, gamma, beta, BATCH_NORM_EPSILON);
-    const means = tf.split(result.mean, channels);
-    const variances = tf.split(result.variance, channels);
-    for (let i = 0; i < ops.length; i++) {
-      const [mean, variance] = [means[i] as tf.Tensor1D, variances[i] as tf.Tensor1D];
-      ops[i].bn.updateRunningStatistics(mean, variance, count);
-    }
-    tf.dispose([result.mean, result.variance, ...means, ...variances]);
-    if (split) return split.ys as tf.Tensor4D[];
-    return tf.split((result as { y: tf.Tensor }).y, channels, 3) as tf.Tensor4D[];
+    const activated = tf.relu(x);
+    return this.ops.map((op) => op.bn.apply(op.conv.apply(activated), training));
   }
 }
 
 /** One cell: a DAG on 4 nodes whose 6 edges carry the code's operations (SPEC section 2). */
 class Cell {
   private readonly ops: readonly number[];
-  /** Per source node: its edges in edge order, with the node's conv edges merged into one op. */
+  /** Per source node: its edges in edge order, with the node's conv edges as one op. */
   private readonly outgoing: {
     readonly edges: readonly number[];
     readonly convEdges: readonly number[];
-    readonly merged: MergedReluConvBn | null;
+    readonly merged: NodeReluConvBns | null;
   }[];
 
   constructor(store: ParameterStore, name: string, code: CellCode, channels: number) {
@@ -98,7 +65,7 @@ class Cell {
       const convEdges = edges.filter((edge) => convs[edge] !== null);
       const merged =
         convEdges.length > 0
-          ? new MergedReluConvBn(convEdges.map((edge) => convs[edge] as ReluConvBn))
+          ? new NodeReluConvBns(convEdges.map((edge) => convs[edge] as ReluConvBn))
           : null;
       return { edges, convEdges, merged };
     });

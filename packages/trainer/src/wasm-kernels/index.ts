@@ -6,9 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerAvgPoolKernels } from './avg-pool.js';
 import { registerBatchNormKernels } from './batch-norm.js';
-import { registerBatchNormSplitKernels } from './batch-norm-split.js';
 
-export { type BatchNormSplitResult, batchNormTrainingSplit } from './batch-norm-split.js';
 export { SGD_MOMENTUM_UPDATE, sgdMomentumUpdate } from './sgd-update.js';
 
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
@@ -36,7 +34,6 @@ let wasmRegistered = false;
  */
 export function registerCustomKernels(): void {
   registerBatchNormKernels();
-  registerBatchNormSplitKernels();
   registerAvgPoolKernels();
   registerSgdKernels();
 }
