@@ -268,7 +268,14 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
   const measured = countMeasured(runs, long);
 
   const started = performance.now();
-  const done = completeBenchmark(runs, long, protocol, options.completion);
+  let done: CompletedBenchmark;
+  try {
+    done = completeBenchmark(runs, long, protocol, options.completion);
+  } catch (error) {
+    throw new Error(
+      `default-benchmark: cannot fit the surrogate on ${runs.length} measured runs and ${long.length} long values (${(error as Error).message}); let the sweep run longer or use fewer --folds`,
+    );
+  }
   const fitSeconds = (performance.now() - started) / 1000;
 
   const timings = await readTimings(options.parts);
