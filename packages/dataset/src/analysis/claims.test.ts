@@ -26,6 +26,14 @@ describe('judgeClaims', () => {
     expect(rankings(judgeClaims(ceiling))).toBe(false);
   });
 
+  it('states only the criteria it could apply (one seed: no seed-to-seed τ)', () => {
+    const evidence = (claims: ReturnType<typeof judgeClaims>) =>
+      claims.find((c) => c.id === 'rankings-disagree')?.evidence ?? '';
+    expect(evidence(analysis.claims)).toContain('below the seed-to-seed τ');
+    const oneSeed = { ...analysis, seedAgreement: null };
+    expect(evidence(judgeClaims(oneSeed))).not.toContain('seed-to-seed');
+  });
+
   it('names the table each verdict was judged on', () => {
     const tables = [...new Set(analysis.claims.map((c) => c.table))];
     expect(tables).toEqual([

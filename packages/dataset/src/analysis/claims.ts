@@ -88,7 +88,8 @@ function judgeTable(
       `mean τ ${tau(c.neighbouringMeanTau)} for neighbouring settings vs ${tau(c.distantMeanTau)} ` +
       `for settings ≥ ${DISTANT_MIN_STEPS} grid steps apart${ceilingText}; ` +
       `${c.distinctBestArchitectures} different architectures are best under some setting ` +
-      '(criterion: distant < neighbouring, below the seed-to-seed τ, more than one best architecture)',
+      `(criterion: distant < neighbouring, ${noiseCeiling === null ? '' : 'below the seed-to-seed τ, '}` +
+      'more than one best architecture)',
   });
 
   const b = table.bestSettings;
