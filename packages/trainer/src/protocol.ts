@@ -1,4 +1,7 @@
-import type { TrainingProtocol } from '@nashpobench2/dataset';
+import {
+  PAPER_PROTOCOL as DATASET_PAPER_PROTOCOL,
+  type TrainingProtocol,
+} from '@nashpobench2/dataset';
 import { InvalidArgumentError } from '@nashpobench2/search-space';
 
 /** A complete, versioned training protocol as this trainer runs it (written into every result). */
@@ -44,17 +47,8 @@ const SGD = {
 
 /** SPEC section 4 exactly: 32-px CIFAR-10, 25,000/25,000/10,000 images, the paper's network. */
 export const PAPER_PROTOCOL: TrainerProtocol = {
-  name: 'paper',
-  version: 1,
-  shortEpochs: 12,
-  longEpochs: 200,
-  imageSize: 32,
-  trainImages: 25_000,
-  validImages: 25_000,
-  testImages: 10_000,
-  stemChannels: 16,
-  cellsPerStage: 5,
-  seeds: [222, 555, 888],
+  // Epochs, image size, subset sizes, widths and seeds are the dataset package's paper protocol.
+  ...DATASET_PAPER_PROTOCOL,
   split: 'official split.yaml (indices into the official order of data_batch_1..5)',
   splitKind: 'official',
   splitSeed: 0,
