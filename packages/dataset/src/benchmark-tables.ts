@@ -45,6 +45,11 @@ export interface BenchmarkTables {
   loss: Float64Array | null;
   /** Per-epoch seconds of the train / valid / test pass. */
   seconds: Float64Array;
+  /**
+   * Per-epoch process CPU seconds of the train / valid / test pass, NaN where not recorded; null
+   * while no stored run has them.
+   */
+  cpuSeconds: Float64Array | null;
   /** Recorded totals per slot (train, train + valid, test) at slot × 3 + k; NaN where none. */
   totals: Float64Array;
   /** SLOT_MISSING / SLOT_MEASURED / SLOT_PREDICTED per slot. */
@@ -124,6 +129,7 @@ export function createTables(
     cost: new Float64Array(values),
     loss: withLoss ? new Float64Array(values) : null,
     seconds: new Float64Array(values),
+    cpuSeconds: null,
     totals: nan(slots * 3),
     runState: new Uint8Array(slots),
     runBackend: new Uint16Array(slots),
@@ -140,10 +146,16 @@ export function createTables(
   };
 }
 
+/** The CPU-seconds table, allocated (all NaN) on first use. */
+export function cpuSecondsTable(tables: BenchmarkTables): Float64Array {
+  tables.cpuSeconds ??= new Float64Array(tables.seconds.length).fill(Number.NaN);
+  return tables.cpuSeconds;
+}
+
 /** Sets NaN in every per-epoch value of the slots without a run (call after all runs are in). */
 export function fillMissingSlots(tables: BenchmarkTables): void {
   const width = 3 * tables.epochs;
-  const arrays = [tables.accuracy, tables.cost, tables.seconds, tables.loss];
+  const arrays = [tables.accuracy, tables.cost, tables.seconds, tables.loss, tables.cpuSeconds];
   for (let slot = 0; slot < tables.runState.length; slot++) {
     if (tables.runState[slot] !== SLOT_MISSING) continue;
     for (const values of arrays) values?.fill(Number.NaN, slot * width, (slot + 1) * width);
@@ -247,6 +259,12 @@ export function putRun(tables: BenchmarkTables, run: RunRecord): void {
       tables.seconds[base + e] = series[2][m][e];
     }
   }
+  const cpu = [run.trainCpuSeconds, run.validCpuSeconds, run.testCpuSeconds];
+  cpu.forEach((values, m) => {
+    if (values === undefined) return;
+    checkSeries(`${['train', 'valid', 'test'][m]}CpuSeconds`, values, epochs);
+    cpuSecondsTable(tables).set(values, (slot * 3 + m) * epochs);
+  });
   if (run.totalSeconds) {
     const { train, trainValid, test } = run.totalSeconds;
     tables.totals.set([train, trainValid, test], slot * 3);

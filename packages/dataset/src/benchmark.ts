@@ -286,6 +286,17 @@ export class Benchmark {
           flops: t.flops[row],
           measured: t.runState[slot] === SLOT_MEASURED,
         };
+        if (t.cpuSeconds) {
+          const cpu = t.cpuSeconds;
+          const recorded = (m: number) => {
+            const values = series(cpu, m);
+            return values.every(Number.isNaN) ? undefined : values;
+          };
+          const [train, valid, test] = [recorded(0), recorded(1), recorded(2)];
+          if (train) record.trainCpuSeconds = train;
+          if (valid) record.validCpuSeconds = valid;
+          if (test) record.testCpuSeconds = test;
+        }
         const totals = t.totals.subarray(slot * 3, slot * 3 + 3);
         if (!totals.some(Number.isNaN)) {
           record.totalSeconds = { train: totals[0], trainValid: totals[1], test: totals[2] };

@@ -44,8 +44,11 @@ export const OPTIONAL_COLUMNS = [
   ['total_test_seconds', 'DOUBLE'],
 ] as const;
 
-/** Per-epoch quantities stored as one column per epoch. */
-export type SeriesName = 'accuracy' | 'loss' | 'seconds';
+/**
+ * Per-epoch quantities stored as one column per epoch (`cpu_seconds`: optional, process CPU
+ * seconds of the pass).
+ */
+export type SeriesName = 'accuracy' | 'loss' | 'seconds' | 'cpu_seconds';
 
 /** Name of the column of a per-epoch quantity, epoch 1-based: `valid_accuracy_12`. */
 export function seriesColumn(mode: Mode, series: SeriesName, epoch: number): string {

@@ -8,6 +8,7 @@ import { compressors } from 'hyparquet-compressors';
 import {
   type BenchmarkTables,
   computeCosts,
+  cpuSecondsTable,
   createTables,
   labelIndex,
   SLOT_MEASURED,
@@ -74,6 +75,20 @@ export async function decodePart(part: BenchmarkPart, options: OpenOptions): Pro
   if (missing.length > 0)
     throw new FormatError(`dataset: ${part.name} lacks columns ${missing.slice(0, 5).join(', ')}`);
   for (const [name] of OPTIONAL_COLUMNS) if (present.has(name)) names.push(name);
+  // Optional per-epoch CPU seconds: all 3 × E columns or none (older files have none).
+  if (options.columns !== 'query') {
+    const cpu: string[] = [];
+    for (const mode of MODES)
+      for (let e = 1; e <= E; e++) cpu.push(seriesColumn(mode, 'cpu_seconds', e));
+    const found = cpu.filter((name) => present.has(name));
+    if (found.length > 0 && found.length < cpu.length) {
+      const lacking = cpu.filter((name) => !present.has(name));
+      throw new FormatError(
+        `dataset: ${part.name} has some cpu_seconds columns but lacks ${lacking.slice(0, 5).join(', ')}`,
+      );
+    }
+    names.push(...found);
+  }
 
   const rows = Number(footer.num_rows);
   const chunks = new Map<string, ColumnData[]>();
@@ -278,10 +293,12 @@ function fillPart(t: BenchmarkTables, part: DecodedPart, trainings: Int32Array):
     }
   }
 
+  const hasCpu = part.columns.has(seriesColumn('train', 'cpu_seconds', 1));
   const targets: [SeriesName, Float64Array | null][] = [
     ['accuracy', t.accuracy],
     ['loss', t.loss],
     ['seconds', t.seconds],
+    ['cpu_seconds', hasCpu ? cpuSecondsTable(t) : null],
   ];
   const copies: { values: Float64Array; target: Float64Array; offset: number }[] = [];
   for (const [series, target] of targets) {

@@ -79,6 +79,7 @@ export function encodeBenchmark(bench: Benchmark, options: EncodeOptions = {}): 
     ['loss', t.loss],
     ['seconds', t.seconds],
   ];
+  if (t.cpuSeconds) sources.push(['cpu_seconds', t.cpuSeconds]);
   for (const [name] of sources) {
     for (const mode of MODES)
       for (let e = 1; e <= E; e++) series.set(seriesColumn(mode, name, e), doubles());

@@ -68,6 +68,16 @@ export interface RunRecord {
   validSeconds: number[];
   /** Seconds of each epoch's test evaluation pass. */
   testSeconds: number[];
+  /**
+   * Process CPU seconds (user + system) of each epoch's training pass, when measured; meaningful
+   * for single-threaded backends such as WASM, where it does not depend on machine load. Absent
+   * for runs recorded before 2026-12-04 or by backends where it could not be measured.
+   */
+  trainCpuSeconds?: number[];
+  /** Process CPU seconds of each epoch's valid evaluation pass, when measured (see trainCpuSeconds). */
+  validCpuSeconds?: number[];
+  /** Process CPU seconds of each epoch's test evaluation pass, when measured (see trainCpuSeconds). */
+  testCpuSeconds?: number[];
   /** Trainable parameters of the network. */
   parameters: number;
   /** Forward multiply-accumulates per image. */

@@ -73,6 +73,48 @@ describe('trainRun', () => {
     ]);
   });
 
+  it('records the process CPU seconds of every pass beside the wall seconds', async () => {
+    const cpuBefore = process.cpuUsage();
+    const record = await trainRun({ data, cellCode: '0|12|201', lr: 0.1, batchSize: 8, seed: 3 });
+    const cpuTotal = process.cpuUsage(cpuBefore);
+    let sum = 0;
+    for (const series of ['trainCpuSeconds', 'validCpuSeconds', 'testCpuSeconds'] as const) {
+      const values = record[series] as number[];
+      expect(values, series).toHaveLength(2);
+      for (const value of values) {
+        expect(Number.isFinite(value), series).toBe(true);
+        expect(value, series).toBeGreaterThan(0);
+        sum += value;
+      }
+    }
+    // The passes are disjoint parts of the call, so their CPU time fits in the call's.
+    expect(sum).toBeLessThanOrEqual((cpuTotal.user + cpuTotal.system) / 1e6);
+    expect(record.trainSeconds).toHaveLength(2);
+  });
+
+  it('leaves the CPU seconds out where process.cpuUsage is missing (browsers)', async () => {
+    const host = process as { cpuUsage?: NodeJS.Process['cpuUsage'] };
+    const original = host.cpuUsage;
+    host.cpuUsage = undefined;
+    try {
+      const record = await trainRun({
+        data,
+        cellCode: '0|12|201',
+        lr: 0.1,
+        batchSize: 8,
+        seed: 3,
+        epochs: 1,
+      });
+      expect(record).not.toHaveProperty('trainCpuSeconds');
+      expect(record).not.toHaveProperty('validCpuSeconds');
+      expect(record).not.toHaveProperty('testCpuSeconds');
+      expect(record.trainSeconds).toHaveLength(1);
+      expect(record.trainSeconds[0]).toBeGreaterThan(0);
+    } finally {
+      host.cpuUsage = original;
+    }
+  });
+
   it('repeats exactly under the same seed and differs under another', async () => {
     const run = (seed: number) =>
       trainRun({ data, cellCode: '1|22|122', lr: 0.05, batchSize: 4, seed, epochs: 1 });

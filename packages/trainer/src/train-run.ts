@@ -54,6 +54,19 @@ export interface TrainRunOptions {
   onEpochEnd?: (metrics: EpochMetrics) => void;
 }
 
+/**
+ * Process CPU seconds (user + system) so far, or null where the host has no `process.cpuUsage`
+ * (browsers). The WASM backend is single-threaded, so the CPU time of a pass does not grow with
+ * the load of a shared machine as its wall time does.
+ */
+function cpuClock(): (() => number) | null {
+  if (typeof process === 'undefined' || typeof process.cpuUsage !== 'function') return null;
+  return () => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  };
+}
+
 function crossEntropySum(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: number): tf.Scalar {
   const oneHot = tf.oneHot(labels, classes);
   return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)))) as tf.Scalar;
@@ -77,8 +90,10 @@ function evaluate(
   batchSize: number,
   data: PreparedData,
   rng: Rng | null,
-): { accuracy: number; loss: number; seconds: number } {
+  cpuNow: (() => number) | null,
+): { accuracy: number; loss: number; seconds: number; cpuSeconds: number } {
   const started = performance.now();
+  const cpuStarted = cpuNow ? cpuNow() : Number.NaN;
   const { cropPadding, horizontalFlip, normalization } = data.protocol;
   let correct = 0;
   let lossSum = 0;
@@ -100,7 +115,8 @@ function evaluate(
     correctValue.dispose();
   }
   const seconds = (performance.now() - started) / 1000;
-  return { accuracy: (100 * correct) / set.count, loss: lossSum / set.count, seconds };
+  const cpuSeconds = cpuNow ? cpuNow() - cpuStarted : Number.NaN;
+  return { accuracy: (100 * correct) / set.count, loss: lossSum / set.count, seconds, cpuSeconds };
 }
 
 /**
@@ -165,11 +181,16 @@ export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
     backend: options.backend ?? tf.getBackend(),
     device: options.device,
   };
+  const cpuNow = cpuClock();
+  const cpu = cpuNow
+    ? { train: [] as number[], valid: [] as number[], test: [] as number[] }
+    : null;
 
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const epochLr = cosineAnnealingLr(lr, epoch, epochs);
       const started = performance.now();
+      const cpuStarted = cpuNow ? cpuNow() : Number.NaN;
       const order = shuffledIndices(train.count, shuffleRng);
       let correct = 0;
       let lossSum = 0;
@@ -195,10 +216,11 @@ export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
         tf.dispose(Object.values(grads));
       }
       const trainSeconds = (performance.now() - started) / 1000;
+      const trainCpuSeconds = cpuNow ? cpuNow() - cpuStarted : Number.NaN;
 
       const validRngOrNull = protocol.augmentValid ? validRng : null;
-      const valid = evaluate(network, data.valid, evalBatchSize, data, validRngOrNull);
-      const test = evaluate(network, data.test, evalBatchSize, data, null);
+      const valid = evaluate(network, data.valid, evalBatchSize, data, validRngOrNull, cpuNow);
+      const test = evaluate(network, data.test, evalBatchSize, data, null, cpuNow);
 
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
@@ -222,11 +244,19 @@ export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
       record.trainSeconds.push(trainSeconds);
       record.validSeconds.push(valid.seconds);
       record.testSeconds.push(test.seconds);
+      cpu?.train.push(trainCpuSeconds);
+      cpu?.valid.push(valid.cpuSeconds);
+      cpu?.test.push(test.cpuSeconds);
       options.onEpochEnd?.(metrics);
     }
   } finally {
     optimizer.dispose();
     network.dispose();
+  }
+  if (cpu) {
+    record.trainCpuSeconds = cpu.train;
+    record.validCpuSeconds = cpu.valid;
+    record.testCpuSeconds = cpu.test;
   }
   return record;
 }
