@@ -9,6 +9,7 @@ import {
   type AssembleSummary,
   assembleDefaultBenchmark,
   BENCHMARK_FILE,
+  chargeCpuSeconds,
   compactPredictedValues,
   countMeasured,
   rangeProblems,
@@ -17,7 +18,7 @@ import {
 } from './assemble-core.js';
 import { fakeRun, fakeTrainer } from './fake-trainer.js';
 import { planDefaultBenchmark } from './plan.js';
-import { runQueue } from './sweep-core.js';
+import { finishedKey, runQueue } from './sweep-core.js';
 
 const plan = planDefaultBenchmark();
 // A tiny part set: the plan's first 120 short runs and first 15 long runs, trained by the fake.
@@ -38,7 +39,7 @@ beforeAll(async () => {
     onDone: (run, _lane, outcome) =>
       lines.push(
         JSON.stringify({
-          key: run.schedule,
+          key: finishedKey(run),
           purpose: run.purpose,
           schedule: run.schedule,
           wallSeconds: outcome.seconds,
@@ -79,7 +80,8 @@ describe('assembling the default benchmark from parts', () => {
         r.seed === run.seed,
     ) as RunRecord;
     expect(stored.validAccuracy).toEqual(fakeRun(run).validAccuracy);
-    expect(stored.trainSeconds).toEqual(fakeRun(run).trainSeconds);
+    // The benchmark charges the recorded CPU seconds of each pass.
+    expect(stored.trainSeconds).toEqual(fakeRun(run).trainCpuSeconds);
     expect(runs.filter((r) => !r.measured).every((r) => r.backend === 'surrogate')).toBe(true);
     const long = [...bench.longRecords()];
     expect(long.filter((r) => r.measured).length).toBe(15);
@@ -106,8 +108,10 @@ describe('assembling the default benchmark from parts', () => {
     expect(summary.cost.timedRuns).toBe(135);
     expect(summary.cost.cpuSeconds).toBeCloseTo(120 * 0.75 + 15 * 2.5, 9);
     expect(summary.cost.meanLongWallSeconds).toBe(3);
-    // Each fake run records 12 × (20 + 2 + 2) × (1 + 64 / batch size) pass seconds.
-    const passes = shortRuns.reduce((s, r) => s + 12 * 24 * (1 + 64 / r.batchSize), 0);
+    // Each fake run records 12 × (18 + 1.8 + 1.8) × (1 + 64 / batch size) pass CPU seconds.
+    const passes = shortRuns.reduce((s, r) => s + 12 * 21.6 * (1 + 64 / r.batchSize), 0);
+    expect(summary.cost.cpuRecordedRuns).toBe(120);
+    expect(summary.cost.cpuScaledRuns).toBe(0);
     expect(summary.cost.recordedPassSeconds).toBeCloseTo(passes, 6);
     expect(summary.reports.map((r) => r.target)).toContain('short');
     expect(summary.reports.some((r) => r.target.startsWith('long'))).toBe(true);
@@ -198,5 +202,39 @@ describe('range checks', () => {
     expect(counts.byPurpose.seeds).toBe(2);
     expect(counts.threeSeedConfigurations).toBe(1);
     expect(counts.shortRuns).toBe(3);
+  });
+});
+
+describe('chargeCpuSeconds', () => {
+  const [first, second] = shortRuns;
+  const withCpu = fakeRun(first, 12);
+  const { trainCpuSeconds, validCpuSeconds, testCpuSeconds, ...rest } = fakeRun(second, 12);
+  const wallOnly = rest as RunRecord;
+
+  it('charges recorded CPU seconds and scales wall-only runs by their CPU/wall ratio', () => {
+    const timings = [
+      {
+        key: finishedKey(second),
+        purpose: second.purpose,
+        schedule: second.schedule,
+        wallSeconds: 80,
+        cpuSeconds: 60,
+      },
+    ];
+    const charged = chargeCpuSeconds([withCpu, wallOnly], timings);
+    expect(charged.recorded).toBe(1);
+    expect(charged.scaled).toBe(1);
+    expect(charged.runs[0].trainSeconds).toEqual(withCpu.trainCpuSeconds);
+    expect(charged.runs[0].testSeconds).toEqual(withCpu.testCpuSeconds);
+    // 60 / 80 = 0.75 of each wall pass.
+    expect(charged.runs[1].trainSeconds[3]).toBeCloseTo(wallOnly.trainSeconds[3] * 0.75, 12);
+    expect(charged.runs[1].validSeconds[11]).toBeCloseTo(wallOnly.validSeconds[11] * 0.75, 12);
+    expect(charged.runs[1].trainCpuSeconds).toEqual(charged.runs[1].trainSeconds);
+  });
+
+  it('refuses a wall-only run without a timing line, naming it', () => {
+    expect(() => chargeCpuSeconds([wallOnly], [])).toThrow(
+      new RegExp(`run ${second.cellCode.replaceAll('|', '\\|')} lr ${second.lr} .*timings\\.jsonl`),
+    );
   });
 });
