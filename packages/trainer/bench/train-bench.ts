@@ -23,7 +23,10 @@ import { parseArgs } from 'node:util';
 import { runWorker, type WorkerResult } from './measure.js';
 import { runTorchReference, type TorchRow, torchUnavailable } from './torch-reference.js';
 
+// pnpm 10 passes the `--` of `pnpm bench -- --flag` through; it separates nothing here.
+const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
 const { values } = parseArgs({
+  args: argv,
   options: {
     backends: { type: 'string', default: 'wasm' },
     kernels: { type: 'string', default: 'fast' },

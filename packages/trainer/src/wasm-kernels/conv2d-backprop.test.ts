@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { normals, relativeError, runOn, setupBackends } from './test-support.js';
 
 /**
- * Float32 sums of up to ~600 products, in another order than the plain-JS kernels use, differ by
+ * Float32 sums of up to ~4,000 products, in another order than the plain-JS kernels use, differ by
  * ~1e-6 of the result's scale; 1e-5 leaves margin yet catches any wrong tap or offset (O(1)).
  */
 const TOLERANCE = 1e-5;
@@ -42,6 +42,11 @@ const CASES: Case[] = [
     ],
   },
   { input: [2, 9, 11, 2], filter: [3, 2, 2, 3], stride: [2, 1], pad: 1 },
+  // The trainer's layer shapes at a smaller batch (sums over 2,048-4,096 pixels; SIMD blocks of
+  // 4 input × 8 output channels).
+  { input: [16, 16, 16, 8], filter: [3, 3, 8, 8], stride: 1, pad: 1 },
+  { input: [32, 8, 8, 16], filter: [3, 3, 16, 32], stride: 2, pad: 1 },
+  { input: [16, 4, 4, 32], filter: [3, 3, 32, 32], stride: 1, pad: 1 },
 ];
 
 function outputShape(c: Case): number[] {

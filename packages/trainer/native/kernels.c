@@ -1,0 +1,180 @@
+/*
+ * WebAssembly SIMD kernels of the trainer's WASM backend (see build.sh and
+ * src/wasm-kernels/simd-kernels.ts). The module imports the memory of tfjs-backend-wasm and works
+ * in place on its tensors: every kernel reads and writes only the buffers it is given, uses no
+ * stack, no globals and no data segment (build.sh checks this), so it never touches memory that
+ * belongs to the backend's own allocator.
+ *
+ * Layouts are channel-last (NHWC), float32.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+#define INLINE static inline __attribute__((always_inline))
+
+/* Output pixels accumulated per pass over the taps: keeps x and dy of a chunk in L1/L2. */
+#define CHUNK_PIXELS 1024
+
+/* Geometry of a filter gradient pass: one tap, a range of images, rows and columns. */
+typedef struct {
+  const float *x;
+  const float *dy;
+  int img_lo, img_hi;
+  int row_lo, row_hi; /* output rows whose input row (row·sh + tap_h − pad_top) is inside */
+  int col_lo, col_hi; /* output columns likewise */
+  int h, w, ci, oh, ow, co;
+  int sh, sw;
+  int in_row_off, in_col_off; /* tap_h − pad_top, tap_w − pad_left */
+} pass_t;
+
+/*
+ * acc[c][v] += x[pixel, c0 + c] · dy[pixel, j0 + 4v .. j0 + 4v + 3] over the pass's pixels, for
+ * CB input channels and VB vectors of 4 output channels; d points at dw[tap, c0, j0].
+ */
+#define DEFINE_BLOCK(CB, VB)                                                              \
+  INLINE void block_##CB##_##VB(const pass_t *p, float *d, int c0, int j0) {             \
+    v128_t acc[CB][VB];                                                                   \
+    for (int c = 0; c < CB; c++)                                                          \
+      for (int v = 0; v < VB; v++)                                                        \
+        acc[c][v] = wasm_v128_load(d + c * p->co + 4 * v);                                \
+    const int xstep = p->sw * p->ci;                                                      \
+    const int count = p->col_hi - p->col_lo;                                              \
+    for (int img = p->img_lo; img < p->img_hi; img++) {                                   \
+      for (int r = p->row_lo; r < p->row_hi; r++) {                                       \
+        const int ir = r * p->sh + p->in_row_off;                                         \
+        const float *xr =                                                                 \
+            p->x + ((img * p->h + ir) * p->w + p->col_lo * p->sw + p->in_col_off) * p->ci + \
+            c0;                                                                           \
+        const float *dr = p->dy + ((img * p->oh + r) * p->ow + p->col_lo) * p->co + j0;   \
+        for (int q = 0; q < count; q++) {                                                 \
+          v128_t g[VB];                                                                   \
+          for (int v = 0; v < VB; v++) g[v] = wasm_v128_load(dr + 4 * v);                 \
+          for (int c = 0; c < CB; c++) {                                                  \
+            const v128_t xs = wasm_v128_load32_splat(xr + c);                             \
+            for (int v = 0; v < VB; v++)                                                  \
+              acc[c][v] = wasm_f32x4_add(acc[c][v], wasm_f32x4_mul(xs, g[v]));            \
+          }                                                                               \
+          xr += xstep;                                                                    \
+          dr += p->co;                                                                    \
+        }                                                                                 \
+      }                                                                                   \
+    }                                                                                     \
+    for (int c = 0; c < CB; c++)                                                          \
+      for (int v = 0; v < VB; v++)                                                        \
+        wasm_v128_store(d + c * p->co + 4 * v, acc[c][v]);                                \
+  }
+
+DEFINE_BLOCK(1, 1)
+DEFINE_BLOCK(2, 1)
+DEFINE_BLOCK(3, 1)
+DEFINE_BLOCK(4, 1)
+DEFINE_BLOCK(1, 2)
+DEFINE_BLOCK(2, 2)
+DEFINE_BLOCK(3, 2)
+DEFINE_BLOCK(4, 2)
+
+/* Output channels j0 .. co − 1 (fewer than 4) of input channel c0 + c, one at a time. */
+INLINE void block_tail(const pass_t *p, float *d, int c0, int j0) {
+  const int xstep = p->sw * p->ci;
+  const int count = p->col_hi - p->col_lo;
+  for (int j = j0; j < p->co; j++) {
+    float acc = d[j - j0];
+    for (int img = p->img_lo; img < p->img_hi; img++) {
+      for (int r = p->row_lo; r < p->row_hi; r++) {
+        const int ir = r * p->sh + p->in_row_off;
+        const float *xr =
+            p->x + ((img * p->h + ir) * p->w + p->col_lo * p->sw + p->in_col_off) * p->ci + c0;
+        const float *dr = p->dy + ((img * p->oh + r) * p->ow + p->col_lo) * p->co + j;
+        for (int q = 0; q < count; q++) {
+          acc += *xr * *dr;
+          xr += xstep;
+          dr += p->co;
+        }
+      }
+    }
+    d[j - j0] = acc;
+  }
+}
+
+/* All input channels c0 .. c0 + cb − 1 (cb ≤ 4) against every output channel. */
+INLINE void channel_group(const pass_t *p, float *d, int c0, int cb) {
+  int j = 0;
+  for (; j + 8 <= p->co; j += 8) {
+    float *dj = d + c0 * p->co + j;
+    switch (cb) {
+      case 4: block_4_2(p, dj, c0, j); break;
+      case 3: block_3_2(p, dj, c0, j); break;
+      case 2: block_2_2(p, dj, c0, j); break;
+      default: block_1_2(p, dj, c0, j); break;
+    }
+  }
+  if (j + 4 <= p->co) {
+    float *dj = d + c0 * p->co + j;
+    switch (cb) {
+      case 4: block_4_1(p, dj, c0, j); break;
+      case 3: block_3_1(p, dj, c0, j); break;
+      case 2: block_2_1(p, dj, c0, j); break;
+      default: block_1_1(p, dj, c0, j); break;
+    }
+    j += 4;
+  }
+  if (j < p->co) {
+    for (int c = 0; c < cb; c++) block_tail(p, d + (c0 + c) * p->co + j, c0 + c, j);
+  }
+}
+
+/* First output index o ≥ 0 with o·s + off ≥ 0, and the end of those with o·s + off < size. */
+INLINE int first_inside(int s, int off) {
+  if (off >= 0) return 0;
+  return (-off + s - 1) / s;
+}
+INLINE int end_inside(int s, int off, int size, int out) {
+  if (size - 1 - off < 0) return 0;
+  const int e = (size - 1 - off) / s + 1;
+  return e < out ? e : out;
+}
+
+/*
+ * Filter gradient of a 2-D convolution (NHWC, dilation 1):
+ *   dw[th, tw, c, j] = Σ_{n, r, q} x[n, r·sh + th − pt, q·sw + tw − pl, c] · dy[n, r, q, j]
+ * (terms outside x are zero padding). dw is [kh, kw, ci, co], overwritten.
+ */
+EXPORT("conv2d_filter_grad")
+void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int h, int w, int ci,
+                        int oh, int ow, int co, int kh, int kw, int sh, int sw, int pt, int pl) {
+  const int size = kh * kw * ci * co;
+  for (int i = 0; i < size; i++) dw[i] = 0.0f;
+  int chunk = CHUNK_PIXELS / (oh * ow);
+  if (chunk < 1) chunk = 1;
+  pass_t p;
+  p.x = x;
+  p.dy = dy;
+  p.h = h;
+  p.w = w;
+  p.ci = ci;
+  p.oh = oh;
+  p.ow = ow;
+  p.co = co;
+  p.sh = sh;
+  p.sw = sw;
+  for (int n0 = 0; n0 < n; n0 += chunk) {
+    p.img_lo = n0;
+    p.img_hi = n0 + chunk < n ? n0 + chunk : n;
+    for (int th = 0; th < kh; th++) {
+      p.in_row_off = th - pt;
+      p.row_lo = first_inside(sh, p.in_row_off);
+      p.row_hi = end_inside(sh, p.in_row_off, h, oh);
+      if (p.row_lo >= p.row_hi) continue;
+      for (int tw = 0; tw < kw; tw++) {
+        p.in_col_off = tw - pl;
+        p.col_lo = first_inside(sw, p.in_col_off);
+        p.col_hi = end_inside(sw, p.in_col_off, w, ow);
+        if (p.col_lo >= p.col_hi) continue;
+        float *d = dw + (th * kw + tw) * ci * co;
+        int c0 = 0;
+        for (; c0 + 4 <= ci; c0 += 4) channel_group(&p, d, c0, 4);
+        if (c0 < ci) channel_group(&p, d, c0, ci - c0);
+      }
+    }
+  }
+}
