@@ -158,7 +158,14 @@ describe('range checks', () => {
   });
 
   it('compact storage rounds and drops predicted values only', () => {
-    const predicted: RunRecord = { ...good, measured: false, backend: 'surrogate' };
+    const sizes = { trainImages: 5000, validImages: 2000, testImages: 2000 };
+    const predicted: RunRecord = {
+      ...good,
+      measured: false,
+      backend: 'surrogate',
+      validAccuracy: good.validAccuracy.map((v, e) => (e === 0 ? 41.2371 : v)),
+      trainAccuracy: good.trainAccuracy.map((v, e) => (e === 0 ? 41.2371 : v)),
+    };
     const long: LongRecord = {
       cellCode: good.cellCode,
       classId: good.classId,
@@ -168,11 +175,16 @@ describe('range checks', () => {
       testAccuracyStd: 2.34567,
       measured: false,
     };
-    const out = compactPredictedValues([good, predicted], [long, { ...long, measured: true }]);
-    expect(out.runs[0]).toBe(good);
-    expect(out.runs[1].validAccuracy).toEqual(
-      good.validAccuracy.map((v) => Math.round(v * 100) / 100),
+    const out = compactPredictedValues(
+      [good, predicted],
+      [long, { ...long, measured: true }],
+      sizes,
     );
+    expect(out.runs[0]).toBe(good);
+    // 41.2371 % of 2,000 images = 824.742 → 825 correct = 41.25 %; of 5,000 = 2061.855 → 41.24 %.
+    expect(out.runs[1].validAccuracy[0]).toBe(41.25);
+    expect(out.runs[1].trainAccuracy[0]).toBe(41.24);
+    for (const v of out.runs[1].testAccuracy) expect(Math.round(v * 20)).toBeCloseTo(v * 20, 9);
     expect(out.runs[1].trainLoss.every(Number.isNaN)).toBe(true);
     // 20 × (1 + 64/64) = 40 s exactly; 2 × 2 = 4 s.
     expect(out.runs[1].trainSeconds).toEqual(good.trainSeconds.map(() => 40));
@@ -181,8 +193,25 @@ describe('range checks', () => {
     const odd = compactPredictedValues(
       [{ ...predicted, testSeconds: [1.23456, ...predicted.testSeconds.slice(1)] }],
       [],
+      sizes,
     );
     expect(odd.runs[0].testSeconds[0]).toBe(1.23);
+  });
+
+  it('compact storage gives every seed of a configuration the mean seconds of its seeds', () => {
+    const sizes = { trainImages: 5000, validImages: 2000, testImages: 2000 };
+    const a: RunRecord = {
+      ...good,
+      measured: false,
+      seed: 222,
+      trainSeconds: good.trainSeconds.map(() => 10),
+    };
+    const b: RunRecord = { ...a, seed: 555, trainSeconds: good.trainSeconds.map(() => 12.5) };
+    const other: RunRecord = { ...a, lr: 0.05, trainSeconds: good.trainSeconds.map(() => 99) };
+    const out = compactPredictedValues([a, b, other], [], sizes);
+    expect(out.runs[0].trainSeconds[5]).toBe(11.3); // (10 + 12.5) / 2 = 11.25 → 3 digits
+    expect(out.runs[1].trainSeconds).toEqual(out.runs[0].trainSeconds);
+    expect(out.runs[2].trainSeconds[0]).toBe(99);
   });
 
   it('counts the plan parts a set of runs covers', () => {

@@ -10,6 +10,7 @@ import {
   finishedKey,
   pendingRuns,
   planTotals,
+  prioritize,
   runCost,
   runQueue,
 } from './sweep-core.js';
@@ -181,5 +182,24 @@ describe('estimate', () => {
     expect(e.hoursOnFreeCores).toBeCloseTo((5 * 96) / 2 / 3600, 12);
     expect(e.hoursAtMeasuredRate).toBeCloseTo((5 * 240) / 2 / 3600, 12);
     expect(estimateRemaining([], [short], 1).cpuPerEquivalent).toBeNaN();
+  });
+});
+
+describe('prioritize', () => {
+  it('moves the named purposes to the front in the order named, keeping plan order', () => {
+    const some = plan.slice(0, 120);
+    const out = prioritize(some, ['long', 'seeds']);
+    expect(out).toHaveLength(some.length);
+    expect(new Set(out)).toEqual(new Set(some));
+    const longs = some.filter((r) => r.purpose === 'long');
+    const seeds = some.filter((r) => r.purpose === 'seeds');
+    expect(longs.length).toBeGreaterThan(2);
+    expect(seeds.length).toBeGreaterThan(2);
+    expect(out.slice(0, longs.length)).toEqual(longs);
+    expect(out.slice(longs.length, longs.length + seeds.length)).toEqual(seeds);
+    expect(out.slice(longs.length + seeds.length)).toEqual(
+      some.filter((r) => r.purpose !== 'long' && r.purpose !== 'seeds'),
+    );
+    expect(prioritize(some, [])).toEqual(some);
   });
 });

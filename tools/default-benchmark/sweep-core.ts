@@ -39,6 +39,20 @@ export function pendingRuns(
   );
 }
 
+/**
+ * `pending` with the runs of the `first` purposes moved to the front, in the order the purposes
+ * are named and plan order within each; the rest follow in plan order. Used to finish the parts of
+ * the plan that a deadline needs (e.g. the long runs) before the others; the set of runs and the
+ * resume logic are unchanged.
+ */
+export function prioritize(
+  pending: readonly PlannedRun[],
+  first: readonly PlannedRun['purpose'][],
+): PlannedRun[] {
+  const front = first.flatMap((purpose) => pending.filter((run) => run.purpose === purpose));
+  return [...front, ...pending.filter((run) => !first.includes(run.purpose))];
+}
+
 /** What one lane reports for one finished run. */
 export interface RunOutcome {
   /** Part file written. */

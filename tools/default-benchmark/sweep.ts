@@ -4,6 +4,7 @@
  *
  *   pnpm --filter @nashpobench2/tools sweep -- --parallel 2 [--data <cifar-10-binary.tar.gz>]
  *     [--out <dir>] [--cache <dir>] [--backend auto] [--shard i/N] [--limit N] [--dry-run]
+ *     [--first long,seeds]   (those purposes' pending runs first, then the rest in plan order)
  *
  * Inside an array job (Slurm, SGE, PBS, Kubernetes Indexed Job) the shard comes from the task
  * index as in `nhb train` (`--shard-count`/`NHB_SHARD_COUNT` where the count is not visible).
@@ -36,6 +37,7 @@ import {
   type PlanShard,
   pendingRuns,
   planTotals,
+  prioritize,
   type RunOutcome,
   type RunTiming,
   runCost,
@@ -173,6 +175,7 @@ async function main(argv: string[]): Promise<number> {
       'shard-count': { type: 'string', default: process.env.NHB_SHARD_COUNT },
       'shard-first': { type: 'string' },
       limit: { type: 'string' },
+      first: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -180,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: sweep [--parallel k] [--data <cifar-10-binary.tar.gz>] [--out <dir>] [--cache <dir>] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--shard i/N | array-task env with --shard-count N --shard-first F] [--limit N] [--dry-run]\n',
+      'usage: sweep [--parallel k] [--data <cifar-10-binary.tar.gz>] [--out <dir>] [--cache <dir>] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--shard i/N | array-task env with --shard-count N --shard-first F] [--limit N] [--first long,seeds,...] [--dry-run]\n',
     );
     return 0;
   }
@@ -218,7 +221,16 @@ async function main(argv: string[]): Promise<number> {
   const prepared = await loadPreparedData(dataPath, protocol, { cacheDir });
   await mkdir(out, { recursive: true });
   const finished = await finishedUnits(out, prepared.protocol);
-  const pending = pendingRuns(plan, finished, shard);
+  const purposes = ['grid', 'space-filling', 'seeds', 'long'] as const;
+  const first = (values.first?.split(',') ?? []).map((p) => p.trim());
+  for (const purpose of first) {
+    if (!(purposes as readonly string[]).includes(purpose)) {
+      throw new Error(
+        `default-benchmark: --first ${purpose} is not valid; allowed: ${purposes.join(', ')} (comma list)`,
+      );
+    }
+  }
+  const pending = prioritize(pendingRuns(plan, finished, shard), first as PlannedRun['purpose'][]);
   const inShard = plan.filter((_, i) => i % shard.count === shard.index);
   const all = planTotals(inShard);
   const left = planTotals(pending);

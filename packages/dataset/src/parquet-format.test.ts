@@ -36,6 +36,22 @@ describe('Parquet format', () => {
     );
   });
 
+  it('writes chosen series dictionary-encoded and reads them back exactly', async () => {
+    const bytes = encodeBenchmark(bench, { dictionarySeries: ['accuracy'] });
+    const footer = parquetMetadata(bytes);
+    const encodings = new Map(
+      footer.row_groups[0].columns.map((c) => [
+        c.meta_data?.path_in_schema.join('.'),
+        c.meta_data?.encodings,
+      ]),
+    );
+    expect(encodings.get('valid_accuracy_3')).toContain('RLE_DICTIONARY');
+    expect(encodings.get('train_seconds_3')).not.toContain('RLE_DICTIONARY');
+    const { tables, metadata } = await readBenchmarkBytes(bytes);
+    const copy = new Benchmark(tables, metadata);
+    expect([...copy.runs()]).toEqual([...bench.runs()]);
+  });
+
   it('stores the format version, protocol and provenance as key-value metadata', () => {
     const footer = parquetMetadata(encodeBenchmark(bench));
     const kv = Object.fromEntries((footer.key_value_metadata ?? []).map((e) => [e.key, e.value]));
