@@ -178,3 +178,132 @@ void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int h
     }
   }
 }
+
+/*
+ * Stride-1 convolution of a zero-padded input:
+ *   out[n, i, j, o] = Σ_{th, tw, k} in[n, i + th, j + tw, k] · wk[th, tw, k, o]
+ * with in [n, hp, wp, cin] (hp ≥ h + kh − 1, wp ≥ w + kw − 1) and out [n, h, w, cout]. Blocks of
+ * P output pixels of a row × VB vectors of 4 output channels stay in registers while the
+ * reduction runs over taps and input channels.
+ */
+typedef struct {
+  const float *in;
+  const float *wk;
+  float *out;
+  int wp, cin, cout, kh, kw;
+} conv_t;
+
+/* The accumulators' start: the bias, or zero when there is none (bias pointer 0). */
+INLINE v128_t conv_start(const float *bias, int o) {
+  return bias ? wasm_v128_load(bias + o) : wasm_f32x4_splat(0.0f);
+}
+
+#define DEFINE_CONV_BLOCK(P, VB)                                                          \
+  INLINE void conv_block_##P##_##VB(const conv_t *p, const float *in, const float *wk,   \
+                                    const float *bias, float *out) {                      \
+    v128_t acc[P][VB];                                                                    \
+    for (int q = 0; q < P; q++)                                                           \
+      for (int v = 0; v < VB; v++) acc[q][v] = conv_start(bias, 4 * v);                   \
+    const int row = p->wp * p->cin;                                                       \
+    for (int th = 0; th < p->kh; th++) {                                                  \
+      for (int tw = 0; tw < p->kw; tw++) {                                                \
+        const float *ip = in + th * row + tw * p->cin;                                    \
+        const float *wt = wk + (th * p->kw + tw) * p->cin * p->cout;                      \
+        for (int k = 0; k < p->cin; k++) {                                                \
+          v128_t g[VB];                                                                   \
+          for (int v = 0; v < VB; v++) g[v] = wasm_v128_load(wt + 4 * v);                 \
+          for (int q = 0; q < P; q++) {                                                   \
+            const v128_t s = wasm_v128_load32_splat(ip + q * p->cin);                     \
+            for (int v = 0; v < VB; v++)                                                  \
+              acc[q][v] = wasm_f32x4_add(acc[q][v], wasm_f32x4_mul(s, g[v]));             \
+          }                                                                               \
+          ip += 1;                                                                        \
+          wt += p->cout;                                                                  \
+        }                                                                                 \
+      }                                                                                   \
+    }                                                                                     \
+    for (int q = 0; q < P; q++)                                                           \
+      for (int v = 0; v < VB; v++) wasm_v128_store(out + q * p->cout + 4 * v, acc[q][v]); \
+  }
+
+DEFINE_CONV_BLOCK(4, 2)
+DEFINE_CONV_BLOCK(4, 1)
+DEFINE_CONV_BLOCK(1, 2)
+DEFINE_CONV_BLOCK(1, 1)
+
+/* Output channels in blocks of 8, then 4 (cout is a multiple of 4), for P pixels. */
+#define CONV_CHANNELS(P)                                                         \
+  do {                                                                           \
+    int o = 0;                                                                   \
+    for (; o + 8 <= cout; o += 8)                                                \
+      conv_block_##P##_2(&p, ip, wk + o, bias ? bias + o : 0, op + o);           \
+    if (o < cout) conv_block_##P##_1(&p, ip, wk + o, bias ? bias + o : 0, op + o); \
+  } while (0)
+
+/* See conv_t above, plus bias[o] when bias is not 0; cout must be a multiple of 4. */
+EXPORT("conv2d_s1_padded")
+void conv2d_s1_padded(const float *in, const float *wk, const float *bias, float *out, int n,
+                      int hp, int wp, int cin, int h, int w, int cout, int kh, int kw) {
+  conv_t p;
+  p.in = in;
+  p.wk = wk;
+  p.out = out;
+  p.wp = wp;
+  p.cin = cin;
+  p.cout = cout;
+  p.kh = kh;
+  p.kw = kw;
+  for (int img = 0; img < n; img++) {
+    for (int i = 0; i < h; i++) {
+      const float *irow = in + ((img * hp + i) * wp) * cin;
+      float *orow = out + ((img * h + i) * w) * cout;
+      int j = 0;
+      for (; j + 4 <= w; j += 4) {
+        const float *ip = irow + j * cin;
+        float *op = orow + j * cout;
+        CONV_CHANNELS(4);
+      }
+      for (; j < w; j++) {
+        const float *ip = irow + j * cin;
+        float *op = orow + j * cout;
+        CONV_CHANNELS(1);
+      }
+    }
+  }
+}
+
+/*
+ * dst [n, hp, wp, c] = src [n, h, w, c] placed at (top, left), zero elsewhere; source rows and
+ * columns that land outside dst are dropped (top and left may be negative).
+ */
+EXPORT("pad_nhwc")
+void pad_nhwc(const float *src, float *dst, int n, int h, int w, int c, int hp, int wp, int top,
+              int left) {
+  const int total = n * hp * wp * c;
+  for (int i = 0; i < total; i++) dst[i] = 0.0f;
+  const int r0 = top < 0 ? -top : 0;
+  const int r1 = h < hp - top ? h : hp - top;
+  const int q0 = left < 0 ? -left : 0;
+  const int q1 = w < wp - left ? w : wp - left;
+  if (r0 >= r1 || q0 >= q1) return;
+  const int len = (q1 - q0) * c;
+  for (int img = 0; img < n; img++) {
+    for (int r = r0; r < r1; r++) {
+      const float *s = src + ((img * h + r) * w + q0) * c;
+      float *d = dst + ((img * hp + r + top) * wp + q0 + left) * c;
+      for (int k = 0; k < len; k++) d[k] = s[k];
+    }
+  }
+}
+
+/* wt[kh − 1 − th, kw − 1 − tw, o, i] = w[th, tw, i, o]: the filter of the input gradient. */
+EXPORT("flip_filter")
+void flip_filter(const float *w, float *wt, int kh, int kw, int ci, int co) {
+  for (int th = 0; th < kh; th++)
+    for (int tw = 0; tw < kw; tw++) {
+      const float *s = w + (th * kw + tw) * ci * co;
+      float *d = wt + ((kh - 1 - th) * kw + (kw - 1 - tw)) * co * ci;
+      for (int i = 0; i < ci; i++)
+        for (int o = 0; o < co; o++) d[o * ci + i] = s[i * co + o];
+    }
+}

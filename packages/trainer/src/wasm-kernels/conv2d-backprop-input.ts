@@ -11,6 +11,7 @@
  * Configurations outside these (NCHW, padding wider than the filter) go to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { pointerOf, simdKernels } from './simd-kernels.js';
 import { release, runWasmKernel, viewAs, type WasmBackend } from './wasm-backend.js';
 
 interface InputGradAttrs {
@@ -94,6 +95,56 @@ export function makeConv2dBackpropInputWasm(stock: tf.KernelFunc) {
     const { strideHeight, strideWidth, inChannels, outChannels, batchSize } = info;
     if (strideHeight !== strideWidth)
       return stock(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+
+    // Stride 1 on the package's SIMD convolution: dy zero-padded by (k − 1 − pad) on each side,
+    // convolved with the flipped filter whose channel axes are swapped.
+    const simd =
+      strideHeight === 1 &&
+      inChannels % 4 === 0 &&
+      dy.dtype === 'float32' &&
+      filter.dtype === 'float32'
+        ? simdKernels(backend)
+        : null;
+    if (simd) {
+      const hp = inHeight + filterHeight - 1;
+      const wp = inWidth + filterWidth - 1;
+      const padded = backend.makeOutput([batchSize, hp, wp, outChannels], 'float32');
+      const flipped = backend.makeOutput(filter.shape, 'float32');
+      const dx = backend.makeOutput(attrs.inputShape, 'float32');
+      const [pDy, pPadded, pFilter, pFlipped, pDx] = [dy, padded, filter, flipped, dx].map((t) =>
+        pointerOf(backend, t),
+      );
+      simd.pad_nhwc(
+        pDy,
+        pPadded,
+        batchSize,
+        outHeight,
+        outWidth,
+        outChannels,
+        hp,
+        wp,
+        filterHeight - 1 - info.padInfo.top,
+        filterWidth - 1 - info.padInfo.left,
+      );
+      simd.flip_filter(pFilter, pFlipped, filterHeight, filterWidth, inChannels, outChannels);
+      simd.conv2d_s1_padded(
+        pPadded,
+        pFlipped,
+        0,
+        pDx,
+        batchSize,
+        hp,
+        wp,
+        outChannels,
+        inHeight,
+        inWidth,
+        inChannels,
+        filterHeight,
+        filterWidth,
+      );
+      release(backend, padded, flipped);
+      return dx;
+    }
     const rows = planAxis(inHeight, outHeight, filterHeight, strideHeight, info.padInfo.top);
     const cols = planAxis(inWidth, outWidth, filterWidth, strideWidth, info.padInfo.left);
     const pads = [rows.padBefore, rows.padAfter, cols.padBefore, cols.padAfter];

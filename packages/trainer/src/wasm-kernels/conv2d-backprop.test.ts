@@ -42,6 +42,20 @@ const CASES: Case[] = [
     ],
   },
   { input: [2, 9, 11, 2], filter: [3, 2, 2, 3], stride: [2, 1], pad: 1 },
+  // SIMD input gradient: rows of 7 and 9 pixels (blocks of 4 plus single pixels), 12 and 4
+  // channels (vectors of 8 and of 4), uneven padding, a 5×5 filter.
+  {
+    input: [2, 7, 9, 12],
+    filter: [3, 3, 12, 4],
+    stride: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  { input: [2, 6, 5, 4], filter: [5, 5, 4, 8], stride: 1, pad: 'same' },
   // The trainer's layer shapes at a smaller batch (sums over 2,048-4,096 pixels; SIMD blocks of
   // 4 input × 8 output channels).
   { input: [16, 16, 16, 8], filter: [3, 3, 8, 8], stride: 1, pad: 1 },

@@ -11,6 +11,7 @@ export { SGD_MOMENTUM_UPDATE, sgdMomentumUpdate } from './sgd-update.js';
 
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input.js';
+import { makeConv2dWasm, makeFusedConv2dWasm } from './conv2d-forward.js';
 import { makeAvgPoolGradWasm, makeSumWasm } from './reductions.js';
 import { registerSgdKernels } from './sgd-update.js';
 import { makeCastWasm, makeIdentityWasm } from './shared-copies.js';
@@ -69,6 +70,8 @@ export function registerWasmKernels(): void {
   }
   wasmRegistered = true;
 
+  wrapStock('Conv2D', makeConv2dWasm);
+  wrapStock('FusedConv2D', makeFusedConv2dWasm);
   wrapStock('Conv2DBackpropInput', makeConv2dBackpropInputWasm);
   wrapStock('Identity', makeIdentityWasm);
   wrapStock('Cast', makeCastWasm);

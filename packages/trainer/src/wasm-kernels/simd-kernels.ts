@@ -27,6 +27,34 @@ export interface SimdKernels {
     padTop: number,
     padLeft: number,
   ): void;
+  conv2d_s1_padded(
+    input: number,
+    filter: number,
+    bias: number,
+    out: number,
+    n: number,
+    hp: number,
+    wp: number,
+    cin: number,
+    h: number,
+    w: number,
+    cout: number,
+    kh: number,
+    kw: number,
+  ): void;
+  pad_nhwc(
+    src: number,
+    dst: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    hp: number,
+    wp: number,
+    top: number,
+    left: number,
+  ): void;
+  flip_filter(w: number, wt: number, kh: number, kw: number, ci: number, co: number): void;
 }
 
 /** The parts of tfjs-backend-wasm 4.22's backend object this module needs. */
