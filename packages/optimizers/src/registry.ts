@@ -126,26 +126,30 @@ export const OPTIMIZERS: readonly OptimizerDefinition[] = [
   },
   {
     id: 'rs-then-rea',
-    description: 'random search over lr and batch size on one random cell for 5,000 s, then REA',
+    description:
+      'random search over lr and batch size on one random cell for 1/4 of the budget (the paper: 5,000 of 20,000 s), then REA',
     paper: true,
-    defaults: { ...REA_DEFAULTS, firstStageSeconds: 5000 },
+    defaults: { ...REA_DEFAULTS, firstStageSeconds: null, firstStageFraction: 0.25 },
     ignoresBudget: never,
     create: (context, s) =>
       new TwoStage(context, {
         ...reaSettings(s),
         firstStage: 'random-search',
-        firstStageSeconds: s.firstStageSeconds as number,
+        firstStageSeconds: s.firstStageSeconds as number | null,
+        firstStageFraction: s.firstStageFraction as number | null,
         firstStageIterations: null,
         bohb: bohbSettings(BOHB_DEFAULTS),
       }),
   },
   {
     id: 'bohb-then-rea',
-    description: 'BOHB over lr and batch size on one random cell for 5,000 s, then REA',
+    description:
+      'BOHB over lr and batch size on one random cell for 1/4 of the budget (the paper: 5,000 of 20,000 s), then REA',
     paper: true,
     defaults: {
       ...REA_DEFAULTS,
-      firstStageSeconds: 5000,
+      firstStageSeconds: null,
+      firstStageFraction: 0.25,
       firstStageIterations: null,
       ...BOHB_MODEL_DEFAULTS,
     },
@@ -155,6 +159,7 @@ export const OPTIMIZERS: readonly OptimizerDefinition[] = [
         ...reaSettings(s),
         firstStage: 'bohb',
         firstStageSeconds: s.firstStageSeconds as number | null,
+        firstStageFraction: s.firstStageFraction as number | null,
         firstStageIterations: s.firstStageIterations as number | null,
         bohb: bohbSettings({ ...s, iterations: null }),
       }),

@@ -41,6 +41,7 @@ const RULES: Record<string, SettingRule> = {
   continueTraining: { kind: 'boolean' },
   firstStageSeconds: { ...positive, nullable: true },
   firstStageIterations: { ...count, nullable: true },
+  firstStageFraction: { kind: 'number', min: 0, max: 1, exclusiveMin: true, nullable: true },
   gamma: { kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
   startupTrials: count,
   candidates: count,
@@ -88,8 +89,13 @@ export function checkSettings(id: string, settings: OptimizerSettings): void {
   if (typeof minEpochs === 'number' && typeof maxEpochs === 'number' && minEpochs > maxEpochs) {
     throw new InvalidArgumentError('optimizers', `${id}.minEpochs`, minEpochs, `≤ maxEpochs`);
   }
-  if (settings.firstStageSeconds === null && settings.firstStageIterations == null) {
-    const allowed = 'seconds > 0 (null needs firstStageIterations, for a BOHB first stage)';
+  if (
+    settings.firstStageSeconds === null &&
+    settings.firstStageFraction == null &&
+    settings.firstStageIterations == null
+  ) {
+    const allowed =
+      'seconds > 0 (null needs firstStageFraction, or firstStageIterations for a BOHB first stage)';
     throw new InvalidArgumentError('optimizers', `${id}.firstStageSeconds`, null, allowed);
   }
 }

@@ -63,7 +63,12 @@ describe('two-stage baselines', () => {
   });
 
   it("bohb-then-rea with the authors' script settings: exactly 4 BOHB iterations, no time limit", () => {
-    const overrides = { firstStageSeconds: null, firstStageIterations: 4, numSamples: 5 };
+    const overrides = {
+      firstStageSeconds: null,
+      firstStageFraction: null,
+      firstStageIterations: 4,
+      numSamples: 5,
+    };
     const { log } = runTwoStage('bohb-then-rea', 6, overrides);
     // brackets s = 2, 1, 0, 2: 9 + 3 + 1, 3 + 1, 3, 9 + 3 + 1 evaluations
     const stage1 = 13 + 4 + 3 + 13;
@@ -110,9 +115,29 @@ describe('two-stage baselines', () => {
   });
 
   it('rejects a random-search first stage without a time limit', () => {
-    expect(() => resolveSettings('rs-then-rea', { firstStageSeconds: null })).toThrow(
-      /firstStageSeconds null is not valid/,
+    expect(() =>
+      resolveSettings('rs-then-rea', { firstStageSeconds: null, firstStageFraction: null }),
+    ).toThrow(/firstStageSeconds null is not valid/);
+    expect(() => resolveSettings('rs-then-rea', { firstStageFraction: 0 })).toThrow(
+      /firstStageFraction 0 is not valid/,
     );
+  });
+
+  it('gives the first stage a quarter of any budget by default, or fixed seconds when set', () => {
+    // 8,000 s: the first stage starts nothing at or after 2,000 s.
+    const quarter = runTwoStage('rs-then-rea', 4, {}, 8000).log;
+    const switchAt = quarter.startedAtSeconds.findIndex((t) => t >= 2000);
+    const cell = Math.floor(quarter.index[0] / 48);
+    expect(switchAt).toBeGreaterThan(3);
+    for (let k = 0; k < switchAt; k++) expect(Math.floor(quarter.index[k] / 48)).toBe(cell);
+    expect(quarter.finishedAtSeconds[switchAt - 1]).toBeGreaterThanOrEqual(2000);
+    // the pair is fixed from the switch on, while cells vary
+    const pairs = new Set(quarter.index.slice(switchAt).map((i) => i % 48));
+    expect(pairs.size).toBe(1);
+    // fixed 5,000 s ignores the budget's size
+    const fixed = runTwoStage('rs-then-rea', 4, { firstStageSeconds: 5000 }, 8000).log;
+    const fixedSwitch = fixed.startedAtSeconds.findIndex((t) => t >= 5000);
+    for (let k = 0; k < fixedSwitch; k++) expect(Math.floor(fixed.index[k] / 48)).toBe(cell);
   });
 });
 
