@@ -9,6 +9,7 @@ import {
   InvalidArgumentError,
   LEARNING_RATES,
 } from '@nashpobench2/search-space';
+import type { OptionalSeriesName } from './format.js';
 import type { LongRecord, RunRecord } from './types.js';
 
 /** Number of distinct trainings of a full grid: 1,011 classes × 48 pairs. */
@@ -50,6 +51,13 @@ export interface BenchmarkTables {
    * while no stored run has them.
    */
   cpuSeconds: Float64Array | null;
+  /**
+   * Predicted spread (percent points) of each per-epoch accuracy, NaN where unknown or measured;
+   * null while no stored run has one.
+   */
+  accuracyStd: Float64Array | null;
+  /** Predicted spread (seconds) of each per-epoch pass time, as `accuracyStd`. */
+  secondsStd: Float64Array | null;
   /** Recorded totals per slot (train, train + valid, test) at slot × 3 + k; NaN where none. */
   totals: Float64Array;
   /** SLOT_MISSING / SLOT_MEASURED / SLOT_PREDICTED per slot. */
@@ -130,6 +138,8 @@ export function createTables(
     loss: withLoss ? new Float64Array(values) : null,
     seconds: new Float64Array(values),
     cpuSeconds: null,
+    accuracyStd: null,
+    secondsStd: null,
     totals: nan(slots * 3),
     runState: new Uint8Array(slots),
     runBackend: new Uint16Array(slots),
@@ -146,16 +156,65 @@ export function createTables(
   };
 }
 
+/** Table of an optional per-epoch series and the run-record fields of its three modes. */
+export interface OptionalSeries {
+  /** Series name in the file (`{mode}_{series}_{e}` columns). */
+  series: OptionalSeriesName;
+  /** Key of its table in `BenchmarkTables`. */
+  table: 'cpuSeconds' | 'accuracyStd' | 'secondsStd';
+  /** Run-record fields of modes train, valid, test. */
+  fields: readonly [
+    'trainCpuSeconds' | 'trainAccuracyStd' | 'trainSecondsStd',
+    'validCpuSeconds' | 'validAccuracyStd' | 'validSecondsStd',
+    'testCpuSeconds' | 'testAccuracyStd' | 'testSecondsStd',
+  ];
+}
+
+/** The optional per-epoch series, in file order (format.ts `OPTIONAL_SERIES`). */
+export const OPTIONAL_SERIES_TABLES: readonly OptionalSeries[] = [
+  {
+    series: 'cpu_seconds',
+    table: 'cpuSeconds',
+    fields: ['trainCpuSeconds', 'validCpuSeconds', 'testCpuSeconds'],
+  },
+  {
+    series: 'accuracy_std',
+    table: 'accuracyStd',
+    fields: ['trainAccuracyStd', 'validAccuracyStd', 'testAccuracyStd'],
+  },
+  {
+    series: 'seconds_std',
+    table: 'secondsStd',
+    fields: ['trainSecondsStd', 'validSecondsStd', 'testSecondsStd'],
+  },
+];
+
+/** The table of an optional series, allocated (all NaN) on first use. */
+export function optionalSeriesTable(
+  tables: BenchmarkTables,
+  table: OptionalSeries['table'],
+): Float64Array {
+  tables[table] ??= new Float64Array(tables.seconds.length).fill(Number.NaN);
+  return tables[table];
+}
+
 /** The CPU-seconds table, allocated (all NaN) on first use. */
 export function cpuSecondsTable(tables: BenchmarkTables): Float64Array {
-  tables.cpuSeconds ??= new Float64Array(tables.seconds.length).fill(Number.NaN);
-  return tables.cpuSeconds;
+  return optionalSeriesTable(tables, 'cpuSeconds');
 }
 
 /** Sets NaN in every per-epoch value of the slots without a run (call after all runs are in). */
 export function fillMissingSlots(tables: BenchmarkTables): void {
   const width = 3 * tables.epochs;
-  const arrays = [tables.accuracy, tables.cost, tables.seconds, tables.loss, tables.cpuSeconds];
+  const arrays = [
+    tables.accuracy,
+    tables.cost,
+    tables.seconds,
+    tables.loss,
+    tables.cpuSeconds,
+    tables.accuracyStd,
+    tables.secondsStd,
+  ];
   for (let slot = 0; slot < tables.runState.length; slot++) {
     if (tables.runState[slot] !== SLOT_MISSING) continue;
     for (const values of arrays) values?.fill(Number.NaN, slot * width, (slot + 1) * width);
@@ -259,12 +318,14 @@ export function putRun(tables: BenchmarkTables, run: RunRecord): void {
       tables.seconds[base + e] = series[2][m][e];
     }
   }
-  const cpu = [run.trainCpuSeconds, run.validCpuSeconds, run.testCpuSeconds];
-  cpu.forEach((values, m) => {
-    if (values === undefined) return;
-    checkSeries(`${['train', 'valid', 'test'][m]}CpuSeconds`, values, epochs);
-    cpuSecondsTable(tables).set(values, (slot * 3 + m) * epochs);
-  });
+  for (const { table, fields } of OPTIONAL_SERIES_TABLES) {
+    fields.forEach((field, m) => {
+      const values = run[field];
+      if (values === undefined) return;
+      checkSeries(field, values, epochs);
+      optionalSeriesTable(tables, table).set(values, (slot * 3 + m) * epochs);
+    });
+  }
   if (run.totalSeconds) {
     const { train, trainValid, test } = run.totalSeconds;
     tables.totals.set([train, trainValid, test], slot * 3);

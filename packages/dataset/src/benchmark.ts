@@ -10,6 +10,7 @@ import {
   type BenchmarkTables,
   createTables,
   fillMissingSlots,
+  OPTIONAL_SERIES_TABLES,
   pairValues,
   putLong,
   putRun,
@@ -210,6 +211,26 @@ export class Benchmark {
     return this.#read(this.#t.cost, index, mode, iepoch, seed);
   }
 
+  /**
+   * Predicted spread (percent points) of the accuracy `accuracyAt` returns: the surrogate's
+   * predictive std of the configuration's seed-mean accuracy of `mode` after epoch `iepoch`
+   * (1..E). With a seed: that run's stored spread; without: the mean over the runs that have one
+   * (runs completed by the surrogate carry the same value for every seed). NaN where unknown:
+   * measured runs, files without the spread columns, or opened with `columns: 'query'`.
+   * Example: `bench.accuracyStdAt(index, 'valid', 12)` → 1.8.
+   */
+  accuracyStdAt(index: number, mode: Mode, iepoch: number, seed?: number): number {
+    return this.#readSpread(this.#t.accuracyStd, index, mode, iepoch, seed);
+  }
+
+  /**
+   * Predicted spread (seconds) of one epoch's `mode` pass time (epoch `iepoch`, 1..E; not of the
+   * cumulative `costAt`), with the same rules as `accuracyStdAt`; NaN where unknown.
+   */
+  secondsStdAt(index: number, mode: Mode, iepoch: number, seed?: number): number {
+    return this.#readSpread(this.#t.secondsStd, index, mode, iepoch, seed);
+  }
+
   /** Long-training (protocol.longEpochs) test accuracy in percent; NaN when the file has none. */
   longAccuracyAt(index: number): number {
     const row = this.#row(index);
@@ -286,16 +307,13 @@ export class Benchmark {
           flops: t.flops[row],
           measured: t.runState[slot] === SLOT_MEASURED,
         };
-        if (t.cpuSeconds) {
-          const cpu = t.cpuSeconds;
-          const recorded = (m: number) => {
-            const values = series(cpu, m);
-            return values.every(Number.isNaN) ? undefined : values;
-          };
-          const [train, valid, test] = [recorded(0), recorded(1), recorded(2)];
-          if (train) record.trainCpuSeconds = train;
-          if (valid) record.validCpuSeconds = valid;
-          if (test) record.testCpuSeconds = test;
+        for (const { table, fields } of OPTIONAL_SERIES_TABLES) {
+          const stored = t[table];
+          if (!stored) continue;
+          fields.forEach((field, m) => {
+            const values = series(stored, m);
+            if (!values.every(Number.isNaN)) record[field] = values;
+          });
         }
         const totals = t.totals.subarray(slot * 3, slot * 3 + 3);
         if (!totals.some(Number.isNaN)) {
@@ -419,6 +437,34 @@ export class Benchmark {
     if (row < 0) return Number.NaN;
     const means = this.#meansOf(values);
     return means[(row * 3 + m) * E + iepoch - 1];
+  }
+
+  #readSpread(
+    values: Float64Array | null,
+    index: number,
+    mode: Mode,
+    iepoch: number,
+    seed: number | undefined,
+  ): number {
+    const row = this.#row(index);
+    const m = modeIndex(mode);
+    this.#checkEpoch(iepoch);
+    const s = seed === undefined ? -1 : this.#seedIndex(seed);
+    if (row < 0 || !values) return Number.NaN;
+    const E = this.#epochs;
+    const S = this.#seedCount;
+    const at = (slot: number) => (slot * 3 + m) * E + iepoch - 1;
+    if (s >= 0) return values[at(row * S + s)];
+    // Few seeds and a rarely asked value: averaged here rather than cached like the means.
+    let sum = 0;
+    let count = 0;
+    for (let k = 0; k < S; k++) {
+      const value = values[at(row * S + k)];
+      if (Number.isNaN(value)) continue;
+      sum += value;
+      count += 1;
+    }
+    return count > 0 ? sum / count : Number.NaN;
   }
 
   /**

@@ -45,10 +45,27 @@ export const OPTIONAL_COLUMNS = [
 ] as const;
 
 /**
- * Per-epoch quantities stored as one column per epoch (`cpu_seconds`: optional, process CPU
- * seconds of the pass).
+ * Per-epoch quantities stored as one column per epoch. Optional ones (see `OPTIONAL_SERIES`):
+ * `cpu_seconds` (process CPU seconds of the pass), `accuracy_std` and `seconds_std` (predicted
+ * spread of a surrogate-completed run's accuracy and pass seconds).
  */
-export type SeriesName = 'accuracy' | 'loss' | 'seconds' | 'cpu_seconds';
+export type SeriesName =
+  | 'accuracy'
+  | 'loss'
+  | 'seconds'
+  | 'cpu_seconds'
+  | 'accuracy_std'
+  | 'seconds_std';
+
+/**
+ * Per-epoch series a file may lack (all 3 × shortEpochs columns of one, or none); a reader treats
+ * absent ones as NaN (unknown). `accuracy_std` and `seconds_std` are the predictive std, percent
+ * points and seconds, of the configuration's seed-mean value that a surrogate predicted.
+ */
+export const OPTIONAL_SERIES = ['cpu_seconds', 'accuracy_std', 'seconds_std'] as const;
+
+/** One of `OPTIONAL_SERIES`. */
+export type OptionalSeriesName = (typeof OPTIONAL_SERIES)[number];
 
 /** Name of the column of a per-epoch quantity, epoch 1-based: `valid_accuracy_12`. */
 export function seriesColumn(mode: Mode, series: SeriesName, epoch: number): string {

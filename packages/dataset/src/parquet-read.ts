@@ -8,9 +8,10 @@ import { compressors } from 'hyparquet-compressors';
 import {
   type BenchmarkTables,
   computeCosts,
-  cpuSecondsTable,
   createTables,
   labelIndex,
+  OPTIONAL_SERIES_TABLES,
+  optionalSeriesTable,
   SLOT_MEASURED,
   SLOT_MISSING,
   SLOT_PREDICTED,
@@ -25,6 +26,7 @@ import {
   protocolFingerprint,
   type SeriesName,
   seriesColumn,
+  seriesColumns,
 } from './format.js';
 import type { LoadedBenchmark, OpenOptions } from './open-source.js';
 import { type BenchmarkMetadata, MODES } from './types.js';
@@ -75,19 +77,20 @@ export async function decodePart(part: BenchmarkPart, options: OpenOptions): Pro
   if (missing.length > 0)
     throw new FormatError(`dataset: ${part.name} lacks columns ${missing.slice(0, 5).join(', ')}`);
   for (const [name] of OPTIONAL_COLUMNS) if (present.has(name)) names.push(name);
-  // Optional per-epoch CPU seconds: all 3 × E columns or none (older files have none).
+  // Optional per-epoch series (CPU seconds, predicted spreads): all 3 × E columns of a series or
+  // none (older files have none). Queries read none of them.
   if (options.columns !== 'query') {
-    const cpu: string[] = [];
-    for (const mode of MODES)
-      for (let e = 1; e <= E; e++) cpu.push(seriesColumn(mode, 'cpu_seconds', e));
-    const found = cpu.filter((name) => present.has(name));
-    if (found.length > 0 && found.length < cpu.length) {
-      const lacking = cpu.filter((name) => !present.has(name));
-      throw new FormatError(
-        `dataset: ${part.name} has some cpu_seconds columns but lacks ${lacking.slice(0, 5).join(', ')}`,
-      );
+    for (const { series } of OPTIONAL_SERIES_TABLES) {
+      const columns = seriesColumns(series, E);
+      const found = columns.filter((name) => present.has(name));
+      if (found.length > 0 && found.length < columns.length) {
+        const lacking = columns.filter((name) => !present.has(name));
+        throw new FormatError(
+          `dataset: ${part.name} has some ${series} columns but lacks ${lacking.slice(0, 5).join(', ')}`,
+        );
+      }
+      names.push(...found);
     }
-    names.push(...found);
   }
 
   const rows = Number(footer.num_rows);
@@ -293,13 +296,15 @@ function fillPart(t: BenchmarkTables, part: DecodedPart, trainings: Int32Array):
     }
   }
 
-  const hasCpu = part.columns.has(seriesColumn('train', 'cpu_seconds', 1));
   const targets: [SeriesName, Float64Array | null][] = [
     ['accuracy', t.accuracy],
     ['loss', t.loss],
     ['seconds', t.seconds],
-    ['cpu_seconds', hasCpu ? cpuSecondsTable(t) : null],
   ];
+  for (const { series, table } of OPTIONAL_SERIES_TABLES) {
+    const present = part.columns.has(seriesColumn('train', series, 1));
+    targets.push([series, present ? optionalSeriesTable(t, table) : null]);
+  }
   const copies: { values: Float64Array; target: Float64Array; offset: number }[] = [];
   for (const [series, target] of targets) {
     if (!target || !part.columns.has(seriesColumn('train', series, 1))) continue;

@@ -2,7 +2,12 @@ import { HYPERPARAMETER_PAIR_COUNT } from '@nashpobench2/search-space';
 import type { CompressionCodec } from 'hyparquet';
 import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import type { Benchmark } from './benchmark.js';
-import { pairValues, SLOT_MEASURED, SLOT_MISSING } from './benchmark-tables.js';
+import {
+  OPTIONAL_SERIES_TABLES,
+  pairValues,
+  SLOT_MEASURED,
+  SLOT_MISSING,
+} from './benchmark-tables.js';
 import { FormatError } from './errors.js';
 import {
   encodeMetadata,
@@ -12,6 +17,7 @@ import {
   OPTIONAL_COLUMNS,
   type SeriesName,
   seriesColumn,
+  seriesColumns,
 } from './format.js';
 import { MODES } from './types.js';
 
@@ -24,18 +30,24 @@ export interface EncodeOptions {
   codec?: CompressionCodec;
   /** Compressors for codecs other than SNAPPY and UNCOMPRESSED (the Node entry supplies GZIP). */
   compressors?: Compressors;
-  /** Rows per row group, integer ≥ 1; default 50,000. */
+  /** Rows per row group, integer ≥ 1; default 250,000. */
   rowGroupSize?: number;
   /**
    * Series written with Parquet dictionary encoding (standard; every reader decodes it) instead of
    * PLAIN. It pays off when a column holds few distinct values, for example accuracies on the grid
    * 100 / images that a measured run can reach: the default benchmark's accuracy columns shrink by
-   * a third. Default: none.
+   * a third. Default: none. Optional series are listed the same way (`'accuracy_std'`...) and
+   * are ignored while the benchmark has none.
    */
   dictionarySeries?: readonly SeriesName[];
 }
 
 const DEFAULT_ROW_GROUP_SIZE = 250_000;
+
+function hasValue(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) return true;
+  return false;
+}
 
 /**
  * Encodes a benchmark as one Parquet file of FORMAT.md (run rows, then long rows); browser-safe.
@@ -86,7 +98,11 @@ export function encodeBenchmark(bench: Benchmark, options: EncodeOptions = {}): 
     ['loss', t.loss],
     ['seconds', t.seconds],
   ];
-  if (t.cpuSeconds) sources.push(['cpu_seconds', t.cpuSeconds]);
+  // Optional series are written only when some run has a value, so files stay as before.
+  for (const { series: name, table } of OPTIONAL_SERIES_TABLES) {
+    const values = t[table];
+    if (values && hasValue(values)) sources.push([name, values]);
+  }
   for (const [name] of sources) {
     for (const mode of MODES)
       for (let e = 1; e <= E; e++) series.set(seriesColumn(mode, name, e), doubles());
@@ -144,11 +160,7 @@ export function encodeBenchmark(bench: Benchmark, options: EncodeOptions = {}): 
     columnData.push({ name, data: totals[name], type, nullable: false });
   }
   const dictionary = new Set(
-    (options.dictionarySeries ?? []).flatMap((name) =>
-      MODES.flatMap((mode) =>
-        Array.from({ length: E }, (_, e) => seriesColumn(mode, name, e + 1)),
-      ),
-    ),
+    (options.dictionarySeries ?? []).flatMap((name) => seriesColumns(name, E)),
   );
   for (const [name, data] of series) {
     columnData.push({

@@ -78,6 +78,27 @@ export interface RunRecord {
   validCpuSeconds?: number[];
   /** Process CPU seconds of each epoch's test evaluation pass, when measured (see trainCpuSeconds). */
   testCpuSeconds?: number[];
+  /**
+   * Predicted spread of `trainAccuracy` per epoch, percent points ≥ 0: the surrogate's predictive
+   * std of the configuration's seed-mean value (the same for every seed of a configuration), NaN
+   * where unknown. Only on runs a surrogate completed (`measured: false`); absent on measured runs
+   * and in files without the `{mode}_accuracy_std_{e}` columns.
+   */
+  trainAccuracyStd?: number[];
+  /** Predicted spread of `validAccuracy` per epoch, percent points (see trainAccuracyStd). */
+  validAccuracyStd?: number[];
+  /** Predicted spread of `testAccuracy` per epoch, percent points (see trainAccuracyStd). */
+  testAccuracyStd?: number[];
+  /**
+   * Predicted spread of `trainSeconds` per epoch (one pass, not the cumulative cost), seconds ≥ 0:
+   * the surrogate's predictive std of the configuration's seed-mean pass time; NaN where unknown;
+   * only on predicted runs (see trainAccuracyStd).
+   */
+  trainSecondsStd?: number[];
+  /** Predicted spread of `validSeconds` per epoch, seconds (see trainSecondsStd). */
+  validSecondsStd?: number[];
+  /** Predicted spread of `testSeconds` per epoch, seconds (see trainSecondsStd). */
+  testSecondsStd?: number[];
   /** Trainable parameters of the network. */
   parameters: number;
   /** Forward multiply-accumulates per image. */

@@ -10,13 +10,20 @@ import {
 } from '@nashpobench2/search-space';
 import { parquetMetadata } from 'hyparquet';
 import { Benchmark, type BenchmarkCoverage } from './benchmark.js';
-import { pairValues, SLOT_MISSING, TRAINING_COUNT } from './benchmark-tables.js';
+import {
+  type BenchmarkTables,
+  pairValues,
+  SLOT_MEASURED,
+  SLOT_MISSING,
+  TRAINING_COUNT,
+} from './benchmark-tables.js';
 import {
   KEY_COLUMNS,
   KIND_LONG,
   KIND_RUN,
   OPTIONAL_COLUMNS,
   protocolFingerprint,
+  seriesColumn,
   seriesColumns,
 } from './format.js';
 import {
@@ -86,7 +93,8 @@ function checkSchema(part: BenchmarkPart, errors: string[]): void {
     if (actual !== undefined && actual !== wanted)
       errors.push(`${part.name}: column ${name} has type ${actual}; expected ${wanted}`);
   }
-  for (const name of [...types.keys()].filter((n) => /_(accuracy|loss|seconds)_\d+$/.test(n))) {
+  const perEpoch = /_(accuracy|loss|seconds)(_std)?_\d+$/;
+  for (const name of [...types.keys()].filter((n) => perEpoch.test(n))) {
     if (types.get(name) !== 'DOUBLE')
       errors.push(`${part.name}: column ${name} has type ${types.get(name)}; expected DOUBLE`);
   }
@@ -193,6 +201,7 @@ function checkValues(bench: Benchmark, errors: string[], warnings: string[]): vo
     'recorded totals that are negative or out of order (train ≤ train + valid)',
   );
   loss.report(warnings, 'losses that are negative or NaN');
+  checkOptionalSeries(t, describeSlot, errors, warnings);
 
   const longValue = new Finding();
   const longSpread = new Finding();
@@ -212,6 +221,64 @@ function checkValues(bench: Benchmark, errors: string[], warnings: string[]): vo
   longValue.report(errors, 'long-training accuracies outside 0..100 %');
   longSpread.report(errors, 'negative long-training spreads');
   size.report(warnings, 'trainings without positive parameters and FLOPs');
+}
+
+/**
+ * Range checks of the optional per-epoch series where a run has values (NaN = unknown, allowed):
+ * CPU seconds positive and finite, predicted spreads finite and ≥ 0; a measured run that carries
+ * a predicted spread is only warned about.
+ */
+function checkOptionalSeries(
+  t: BenchmarkTables,
+  describeSlot: (slot: number) => string,
+  errors: string[],
+  warnings: string[],
+): void {
+  const E = t.epochs;
+  const checks = [
+    {
+      series: 'cpu_seconds',
+      values: t.cpuSeconds,
+      ok: (v: number) => v > 0 && v < Number.POSITIVE_INFINITY,
+      finding: new Finding(),
+      what: 'CPU pass times that are not positive and finite',
+    },
+    {
+      series: 'accuracy_std',
+      values: t.accuracyStd,
+      ok: (v: number) => v >= 0 && v < Number.POSITIVE_INFINITY,
+      finding: new Finding(),
+      what: 'accuracy spreads that are negative or infinite',
+    },
+    {
+      series: 'seconds_std',
+      values: t.secondsStd,
+      ok: (v: number) => v >= 0 && v < Number.POSITIVE_INFINITY,
+      finding: new Finding(),
+      what: 'pass-time spreads that are negative or infinite',
+    },
+  ] as const;
+  const measuredSpread = new Finding();
+  for (const { series, values, ok, finding } of checks) {
+    if (!values) continue;
+    const spread = series !== 'cpu_seconds';
+    for (let slot = 0; slot < t.runState.length; slot++) {
+      const state = t.runState[slot];
+      if (state === SLOT_MISSING) continue;
+      for (let m = 0; m < 3; m++) {
+        for (let e = 0; e < E; e++) {
+          const value = values[(slot * 3 + m) * E + e];
+          if (Number.isNaN(value)) continue;
+          const where = () =>
+            `${describeSlot(slot)} ${seriesColumn(MODES[m], series, e + 1)} = ${value}`;
+          if (!ok(value)) finding.add(where);
+          if (spread && state === SLOT_MEASURED) measuredSpread.add(where);
+        }
+      }
+    }
+  }
+  for (const { finding, what } of checks) finding.report(errors, what);
+  measuredSpread.report(warnings, 'predicted spreads on measured runs (expected NaN)');
 }
 
 function checkCoverage(
