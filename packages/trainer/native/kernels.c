@@ -307,3 +307,105 @@ void flip_filter(const float *w, float *wt, int kh, int kw, int ci, int co) {
         for (int o = 0; o < co; o++) d[o * ci + i] = s[i * co + o];
     }
 }
+
+/*
+ * Batch-norm passes over channel-last data x [pixels, c], c a multiple of 4. Sums run in float32
+ * over blocks of BN_BLOCK pixels and add up in float64 (sums[2c]), like the plain-JS kernels.
+ */
+#define BN_BLOCK 256
+
+INLINE void add_lanes(double *to, v128_t v) {
+  to[0] += wasm_f32x4_extract_lane(v, 0);
+  to[1] += wasm_f32x4_extract_lane(v, 1);
+  to[2] += wasm_f32x4_extract_lane(v, 2);
+  to[3] += wasm_f32x4_extract_lane(v, 3);
+}
+
+/* sums[k] = Σ (x − shift)[k], sums[c + k] = Σ (x − shift)²[k] (shift: c values). */
+EXPORT("bn_sums")
+void bn_sums(const float *x, const float *shift, double *sums, int pixels, int c) {
+  for (int k = 0; k < 2 * c; k++) sums[k] = 0.0;
+  for (int p0 = 0; p0 < pixels; p0 += BN_BLOCK) {
+    const int p1 = p0 + BN_BLOCK < pixels ? p0 + BN_BLOCK : pixels;
+    for (int v = 0; v < c; v += 4) {
+      const v128_t k = wasm_v128_load(shift + v);
+      v128_t s = wasm_f32x4_splat(0.0f), q = s;
+      const float *xp = x + p0 * c + v;
+      for (int p = p0; p < p1; p++, xp += c) {
+        const v128_t d = wasm_f32x4_sub(wasm_v128_load(xp), k);
+        s = wasm_f32x4_add(s, d);
+        q = wasm_f32x4_add(q, wasm_f32x4_mul(d, d));
+      }
+      add_lanes(sums + v, s);
+      add_lanes(sums + c + v, q);
+    }
+  }
+}
+
+/* sums[k] = Σ dy[k], sums[c + k] = Σ dy·(x − mean)[k]. */
+EXPORT("bn_grad_sums")
+void bn_grad_sums(const float *dy, const float *x, const float *mean, double *sums, int pixels,
+                  int c) {
+  for (int k = 0; k < 2 * c; k++) sums[k] = 0.0;
+  for (int p0 = 0; p0 < pixels; p0 += BN_BLOCK) {
+    const int p1 = p0 + BN_BLOCK < pixels ? p0 + BN_BLOCK : pixels;
+    for (int v = 0; v < c; v += 4) {
+      const v128_t m = wasm_v128_load(mean + v);
+      v128_t s = wasm_f32x4_splat(0.0f), q = s;
+      const int start = p0 * c + v;
+      const float *gp = dy + start;
+      const float *xp = x + start;
+      for (int p = p0; p < p1; p++, gp += c, xp += c) {
+        const v128_t g = wasm_v128_load(gp);
+        s = wasm_f32x4_add(s, g);
+        q = wasm_f32x4_add(q, wasm_f32x4_mul(g, wasm_f32x4_sub(wasm_v128_load(xp), m)));
+      }
+      add_lanes(sums + v, s);
+      add_lanes(sums + c + v, q);
+    }
+  }
+}
+
+/* y = (x − mean)·a + b per channel. */
+EXPORT("bn_apply")
+void bn_apply(const float *x, const float *mean, const float *a, const float *b, float *y,
+              int pixels, int c) {
+  for (int p0 = 0; p0 < pixels; p0 += BN_BLOCK) {
+    const int p1 = p0 + BN_BLOCK < pixels ? p0 + BN_BLOCK : pixels;
+    for (int v = 0; v < c; v += 4) {
+      const v128_t m = wasm_v128_load(mean + v);
+      const v128_t av = wasm_v128_load(a + v);
+      const v128_t bv = wasm_v128_load(b + v);
+      const float *xp = x + p0 * c + v;
+      float *yp = y + p0 * c + v;
+      for (int p = p0; p < p1; p++, xp += c, yp += c) {
+        const v128_t centered = wasm_f32x4_sub(wasm_v128_load(xp), m);
+        wasm_v128_store(yp, wasm_f32x4_add(wasm_f32x4_mul(centered, av), bv));
+      }
+    }
+  }
+}
+
+/* dx = dy·a + (x − mean)·q + r per channel. */
+EXPORT("bn_grad_apply")
+void bn_grad_apply(const float *dy, const float *x, const float *mean, const float *a,
+                   const float *q, const float *r, float *dx, int pixels, int c) {
+  for (int p0 = 0; p0 < pixels; p0 += BN_BLOCK) {
+    const int p1 = p0 + BN_BLOCK < pixels ? p0 + BN_BLOCK : pixels;
+    for (int v = 0; v < c; v += 4) {
+      const v128_t m = wasm_v128_load(mean + v);
+      const v128_t av = wasm_v128_load(a + v);
+      const v128_t qv = wasm_v128_load(q + v);
+      const v128_t rv = wasm_v128_load(r + v);
+      const int start = p0 * c + v;
+      const float *gp = dy + start;
+      const float *xp = x + start;
+      float *op = dx + start;
+      for (int p = p0; p < p1; p++, gp += c, xp += c, op += c) {
+        const v128_t centered = wasm_f32x4_sub(wasm_v128_load(xp), m);
+        const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(gp), av), rv);
+        wasm_v128_store(op, wasm_f32x4_add(t, wasm_f32x4_mul(centered, qv)));
+      }
+    }
+  }
+}

@@ -10,6 +10,8 @@ const EPSILON = 1e-5;
 const SHAPES: [number, number, number, number][] = [
   [4, 5, 5, 3],
   [8, 4, 4, 16],
+  // 405 pixels: the SIMD kernels' blocks of 256 pixels plus a partial one; 12 channels.
+  [5, 9, 9, 12],
   [2, 3, 7, 1],
 ];
 

@@ -12,7 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { affine, affine2, gradientSums, shiftedSums } from './channel-loops.js';
-import { assertFloat32, hostTensors } from './host-tensors.js';
+import { assertFloat32, type HostTensors, hostTensors } from './host-tensors.js';
+import { pointerOf, type SimdKernels, simdKernels } from './simd-kernels.js';
+import { release, type WasmBackend } from './wasm-backend.js';
 
 /** Kernel of the forward pass: inputs x, scale, offset; outputs y, mean, biased variance. */
 export const BATCH_NORM_TRAINING = 'NhbBatchNormTraining';
@@ -23,6 +25,99 @@ export const BATCH_NORM_INFERENCE = 'NhbBatchNormInference';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
+/**
+ * Scratch for the SIMD passes on 'wasm': 2·channels float64 sums (8-byte aligned) followed by
+ * `coefficients` float32 arrays of `channels` values each.
+ */
+class SimdScratch {
+  readonly info: tf.TensorInfo;
+  private readonly pad: number;
+
+  constructor(
+    private readonly backend: unknown,
+    host: HostTensors,
+    private readonly channels: number,
+    coefficients: number,
+  ) {
+    this.info = host.alloc([4 * channels + 1 + coefficients * channels]);
+    this.pad = pointerOf(backend, this.info) % 8 === 0 ? 0 : 4;
+  }
+
+  /** Pointer to the float64 sums. */
+  get sums(): number {
+    return pointerOf(this.backend, this.info) + this.pad;
+  }
+
+  /** Pointer to float32 coefficient array `k`. */
+  coefficient(k: number): number {
+    return this.sums + 4 * (4 * this.channels + k * this.channels);
+  }
+
+  /** Views of the sums and coefficient arrays (take them after the last allocation). */
+  views(
+    host: HostTensors,
+    coefficients: number,
+  ): { sums: Float64Array; coefficient: Float32Array[] } {
+    const data = host.view(this.info);
+    const base = data.byteOffset + this.pad;
+    const sums = new Float64Array(data.buffer, base, 2 * this.channels);
+    const coefficient = Array.from(
+      { length: coefficients },
+      (_, k) => new Float32Array(data.buffer, base + 4 * (4 + k) * this.channels, this.channels),
+    );
+    return { sums, coefficient };
+  }
+}
+
+/** The SIMD kernels where the backend is 'wasm' and channels come in fours, else null. */
+function simdFor(backendName: 'wasm' | 'cpu', backend: unknown, channels: number) {
+  return backendName === 'wasm' && channels % 4 === 0 ? simdKernels(backend) : null;
+}
+
+/** Forward pass on the SIMD kernels: y = (x − μ)·γ/√(σ² + ε) + β. */
+function forwardSimd(
+  simd: SimdKernels,
+  backend: unknown,
+  host: HostTensors,
+  x: tf.TensorInfo,
+  scale: tf.TensorInfo,
+  offset: tf.TensorInfo,
+  epsilon: number,
+): tf.TensorInfo[] {
+  const channels = x.shape[x.shape.length - 1];
+  const pixels = x.shape.reduce((a, b) => a * b, 1) / channels;
+  const yInfo = host.alloc(x.shape);
+  const meanInfo = host.alloc([channels]);
+  const varianceInfo = host.alloc([channels]);
+  const scratch = new SimdScratch(backend, host, channels, 1);
+  const px = pointerOf(backend, x);
+  // Sums shifted by the first pixel (its channels are the first values of x).
+  simd.bn_sums(px, px, scratch.sums, pixels, channels);
+  const { sums, coefficient } = scratch.views(host, 1);
+  const [a] = coefficient;
+  const [xs, gamma, meanOut, varianceOut] = [x, scale, meanInfo, varianceInfo].map((t) =>
+    host.view(t),
+  );
+  for (let c = 0; c < channels; c++) {
+    const mean = xs[c] + sums[c] / pixels;
+    const variance = Math.max(0, (sums[channels + c] - (sums[c] * sums[c]) / pixels) / pixels);
+    meanOut[c] = mean;
+    varianceOut[c] = variance;
+    a[c] = gamma[c] / Math.sqrt(variance + epsilon);
+  }
+  simd.bn_apply(
+    px,
+    pointerOf(backend, meanInfo),
+    scratch.coefficient(0),
+    pointerOf(backend, offset),
+    pointerOf(backend, yInfo),
+    pixels,
+    channels,
+  );
+  release(backend as WasmBackend, scratch.info);
+  return [yInfo, meanInfo, varianceInfo];
+}
+
 function forwardKernel(backendName: 'wasm' | 'cpu') {
   return ({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] => {
     const { x, scale, offset } = inputs as Record<string, tf.TensorInfo>;
@@ -30,6 +125,8 @@ function forwardKernel(backendName: 'wasm' | 'cpu') {
     const epsilon = (attrs as { varianceEpsilon: number }).varianceEpsilon;
     const channels = x.shape[x.shape.length - 1];
     const host = hostTensors(backend, backendName);
+    const simd = simdFor(backendName, backend, channels);
+    if (simd) return forwardSimd(simd, backend, host, x, scale, offset, epsilon);
     const yInfo = host.alloc(x.shape);
     const meanInfo = host.alloc([channels]);
     const varianceInfo = host.alloc([channels]);
@@ -57,6 +154,62 @@ function forwardKernel(backendName: 'wasm' | 'cpu') {
   };
 }
 
+/** Backward pass on the SIMD kernels (the closed form of the plain-JS kernel below). */
+function backwardSimd(
+  simd: SimdKernels,
+  backend: unknown,
+  host: HostTensors,
+  inputs: Record<string, tf.TensorInfo | undefined>,
+  epsilon: number,
+): tf.TensorInfo[] {
+  const { dy, x, scale, mean, variance, dMean, dVariance } = inputs as Record<
+    string,
+    tf.TensorInfo
+  >;
+  const channels = x.shape[x.shape.length - 1];
+  const pixels = x.shape.reduce((a, b) => a * b, 1) / channels;
+  const dxInfo = host.alloc(x.shape);
+  const dScaleInfo = host.alloc([channels]);
+  const dOffsetInfo = host.alloc([channels]);
+  const scratch = new SimdScratch(backend, host, channels, 3);
+  const [pDy, pX, pMean] = [dy, x, mean].map((t) => pointerOf(backend, t));
+  simd.bn_grad_sums(pDy, pX, pMean, scratch.sums, pixels, channels);
+  const { sums, coefficient } = scratch.views(host, 3);
+  const [a, q, r] = coefficient;
+  const [gamma, sigma2, dScale, dOffset] = [scale, variance, dScaleInfo, dOffsetInfo].map((t) =>
+    host.view(t),
+  );
+  const dMu = inputs.dMean ? host.view(dMean) : null;
+  const dSigma2 = inputs.dVariance ? host.view(dVariance) : null;
+  // dx = dy·a + (x − μ)·q + r: the plain-JS kernel's coefficients with x centered.
+  for (let c = 0; c < channels; c++) {
+    const sumDy = sums[c];
+    const sumDyCentered = sums[channels + c];
+    const inverseStd = 1 / Math.sqrt(sigma2[c] + epsilon);
+    const ac = gamma[c] * inverseStd;
+    dOffset[c] = sumDy;
+    dScale[c] = sumDyCentered * inverseStd;
+    const extraMean = dMu ? dMu[c] / pixels : 0;
+    const extraVariance = dSigma2 ? (2 * dSigma2[c]) / pixels : 0;
+    a[c] = ac;
+    q[c] = (-ac * inverseStd * inverseStd * sumDyCentered) / pixels + extraVariance;
+    r[c] = (-ac * sumDy) / pixels + extraMean;
+  }
+  simd.bn_grad_apply(
+    pDy,
+    pX,
+    pMean,
+    scratch.coefficient(0),
+    scratch.coefficient(1),
+    scratch.coefficient(2),
+    pointerOf(backend, dxInfo),
+    pixels,
+    channels,
+  );
+  release(backend as WasmBackend, scratch.info);
+  return [dxInfo, dScaleInfo, dOffsetInfo];
+}
+
 function backwardKernel(backendName: 'wasm' | 'cpu') {
   return ({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] => {
     const { dy, x, scale, mean, variance, dMean, dVariance } = inputs as Record<
@@ -67,6 +220,11 @@ function backwardKernel(backendName: 'wasm' | 'cpu') {
     const epsilon = (attrs as { varianceEpsilon: number }).varianceEpsilon;
     const channels = x.shape[x.shape.length - 1];
     const host = hostTensors(backend, backendName);
+    const simd = simdFor(backendName, backend, channels);
+    if (simd) {
+      const inputs = { dy, x, scale, mean, variance, dMean, dVariance };
+      return backwardSimd(simd, backend, host, inputs, epsilon);
+    }
     const dxInfo = host.alloc(x.shape);
     const dScaleInfo = host.alloc([channels]);
     const dOffsetInfo = host.alloc([channels]);
@@ -106,6 +264,26 @@ function inferenceKernel(backendName: 'wasm' | 'cpu') {
     const epsilon = (attrs as { varianceEpsilon: number }).varianceEpsilon;
     const channels = x.shape[x.shape.length - 1];
     const host = hostTensors(backend, backendName);
+    const simd = simdFor(backendName, backend, channels);
+    if (simd) {
+      const yInfo = host.alloc(x.shape);
+      const scratch = new SimdScratch(backend, host, channels, 1);
+      const [a] = scratch.views(host, 1).coefficient;
+      const [sigma2, gamma] = [variance, scale].map((t) => host.view(t));
+      for (let c = 0; c < channels; c++) a[c] = gamma[c] / Math.sqrt(sigma2[c] + epsilon);
+      const pixels = x.shape.reduce((p, d) => p * d, 1) / channels;
+      simd.bn_apply(
+        pointerOf(backend, x),
+        pointerOf(backend, mean),
+        scratch.coefficient(0),
+        pointerOf(backend, offset),
+        pointerOf(backend, yInfo),
+        pixels,
+        channels,
+      );
+      release(backend as WasmBackend, scratch.info);
+      return yInfo;
+    }
     const yInfo = host.alloc(x.shape);
     const [xs, ys, mu, sigma2, gamma, beta] = [x, yInfo, mean, variance, scale, offset].map((t) =>
       host.view(t),

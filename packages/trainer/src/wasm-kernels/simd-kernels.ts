@@ -55,6 +55,28 @@ export interface SimdKernels {
     left: number,
   ): void;
   flip_filter(w: number, wt: number, kh: number, kw: number, ci: number, co: number): void;
+  bn_sums(x: number, shift: number, sums: number, pixels: number, c: number): void;
+  bn_grad_sums(dy: number, x: number, mean: number, sums: number, pixels: number, c: number): void;
+  bn_apply(
+    x: number,
+    mean: number,
+    a: number,
+    b: number,
+    y: number,
+    pixels: number,
+    c: number,
+  ): void;
+  bn_grad_apply(
+    dy: number,
+    x: number,
+    mean: number,
+    a: number,
+    q: number,
+    r: number,
+    dx: number,
+    pixels: number,
+    c: number,
+  ): void;
 }
 
 /** The parts of tfjs-backend-wasm 4.22's backend object this module needs. */
