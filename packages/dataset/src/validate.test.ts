@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetMetadata } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Benchmark } from './benchmark.js';
 import { TRAINING_COUNT } from './benchmark-tables.js';
@@ -61,6 +62,79 @@ describe('validateBenchmarkParts', () => {
     expect(
       report.errors.some((line) => /^1 long-training accuracies outside 0\.\.100 %/.test(line)),
     ).toBe(true);
+  });
+
+  it('passes a file with CPU seconds and predicted spreads, NaN (unknown) included', async () => {
+    const E = data.metadata.protocol.shortEpochs;
+    const series = (value: number) => Array.from({ length: E }, (_, e) => value + e);
+    const runs = data.runs.map((run, i) => {
+      if (run.classId !== 13)
+        return {
+          ...run,
+          trainCpuSeconds: series(1),
+          validCpuSeconds: series(0.5),
+          testCpuSeconds: series(0.25),
+        };
+      const unknown = series(0).map((v, e) => (e === 2 ? Number.NaN : v));
+      return {
+        ...run,
+        measured: false,
+        trainAccuracyStd: unknown,
+        validAccuracyStd: series(i % 3),
+        testAccuracyStd: series(0),
+        trainSecondsStd: series(0.125),
+        validSecondsStd: series(0),
+        testSecondsStd: unknown,
+      };
+    });
+    const bytes = part('spread.parquet', runs).bytes;
+    const names = parquetMetadata(bytes).schema.map((element) => element.name);
+    expect(names).toContain('test_seconds_std_12');
+    expect(names).toContain('valid_cpu_seconds_1');
+    const report = await validateBenchmarkParts([{ name: 'spread.parquet', bytes }]);
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.some((line) => /spread/.test(line))).toBe(false);
+  });
+
+  it('reports bad CPU seconds and spreads naming the run, the column and the value', async () => {
+    const E = data.metadata.protocol.shortEpochs;
+    const ones = () => Array.from({ length: E }, () => 1);
+    const withValue = (values: number[], e: number, value: number) =>
+      values.map((v, k) => (k === e ? value : v));
+    const runs = data.runs.map((run) => ({
+      ...run,
+      trainCpuSeconds: ones(),
+      validCpuSeconds: ones(),
+      testCpuSeconds: ones(),
+    }));
+    const predicted = (i: number) => ({
+      ...runs[i],
+      measured: false,
+      trainAccuracyStd: ones(),
+      validAccuracyStd: ones(),
+      testAccuracyStd: ones(),
+      trainSecondsStd: ones(),
+      validSecondsStd: ones(),
+      testSecondsStd: ones(),
+    });
+    runs[2] = { ...runs[2], validCpuSeconds: withValue(ones(), 4, 0) };
+    runs[3] = { ...runs[3], testCpuSeconds: withValue(ones(), 0, Number.POSITIVE_INFINITY) };
+    runs[5] = { ...predicted(5), trainAccuracyStd: withValue(ones(), 11, -0.5) };
+    runs[6] = { ...predicted(6), testSecondsStd: withValue(ones(), 1, Number.POSITIVE_INFINITY) };
+    // A measured run with a spread is only warned about.
+    runs[7] = { ...predicted(7), measured: true };
+    const name = (i: number) =>
+      `${runs[i].cellCode} lr ${runs[i].lr} batch size ${runs[i].batchSize} seed ${runs[i].seed}`;
+    const report = await validateBenchmarkParts([part('bad-optional.parquet', runs)]);
+    expect(report.ok).toBe(false);
+    expect(report.errors).toEqual([
+      `2 CPU pass times that are not positive and finite (${name(2)} valid_cpu_seconds_5 = 0; ${name(3)} test_cpu_seconds_1 = Infinity)`,
+      `1 accuracy spreads that are negative or infinite (${name(5)} train_accuracy_std_12 = -0.5)`,
+      `1 pass-time spreads that are negative or infinite (${name(6)} test_seconds_std_2 = Infinity)`,
+    ]);
+    expect(report.warnings).toContain(
+      `${6 * E} predicted spreads on measured runs (expected NaN) (${name(7)} train_accuracy_std_1 = 1; ${name(7)} train_accuracy_std_2 = 1; ${name(7)} train_accuracy_std_3 = 1, ...)`,
+    );
   });
 
   it('reports truncated files and missing paths instead of throwing', async () => {
