@@ -92,6 +92,63 @@ describe('completing the benchmark', () => {
     expect(outside.slice(0, 5)).toEqual([]);
   });
 
+  it('gives predicted runs the predicted spreads of their configuration and measured runs none', () => {
+    const epochs = data.protocol.shortEpochs;
+    // Offsets of CURVE_FIELDS, written out: 3 accuracies, 3 losses, 3 seconds, 12 epochs each.
+    const fieldOffset = {
+      trainAccuracyStd: 0,
+      validAccuracyStd: 1,
+      testAccuracyStd: 2,
+      trainSecondsStd: 6,
+      validSecondsStd: 7,
+      testSecondsStd: 8,
+    } as const;
+    const width = 9 * epochs;
+    let checked = 0;
+    let positive = 0;
+    let zeroOnMeasuredMean = 0;
+    const mismatches: string[] = [];
+    for (const run of done.runs) {
+      const ordinal = configurationOrdinal(run.classId, run.lr, run.batchSize);
+      for (const [name, f] of Object.entries(fieldOffset)) {
+        const values = run[name as keyof typeof fieldOffset];
+        if (run.measured) {
+          if (values !== undefined) mismatches.push(`measured run has ${name}`);
+          continue;
+        }
+        if (values?.length !== epochs) {
+          mismatches.push(`${name} has ${values?.length} epochs`);
+          continue;
+        }
+        for (let e = 0; e < epochs; e++) {
+          const expected = done.curveStd[ordinal * width + f * epochs + e];
+          if (values[e] !== expected) mismatches.push(`${name}[${e}] ${values[e]} ≠ ${expected}`);
+          if (values[e] > 0) positive += 1;
+        }
+        if (done.shortMeasured[ordinal] && values.every((v) => v === 0)) zeroOnMeasuredMean += 1;
+        checked += 1;
+      }
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    const predictedRuns = done.runs.filter((r) => !r.measured).length;
+    expect(checked).toBe(predictedRuns * 6);
+    // Unmeasured configurations carry a real predictive std; the missing seeds of configurations
+    // whose mean was measured carry 0 (their center is the measured mean).
+    expect(positive).toBeGreaterThan(0.9 * (TRAININGS - 48) * seeds.length * 6 * epochs);
+    expect(zeroOnMeasuredMean).toBeGreaterThan(0);
+    const sample = done.runs.find((r) => !r.measured && !done.shortMeasured[ordinalOf(r)]);
+    if (!sample) throw new Error('no predicted configuration');
+    const start = ordinalOf(sample) * width + 1 * epochs;
+    expect(sample.validAccuracyStd).toEqual(
+      Array.from(done.curveStd.subarray(start, start + epochs)),
+    );
+    const sameConfig = done.runs.filter(
+      (r) => ordinalOf(r) === ordinalOf(sample) && r.seed !== sample.seed,
+    );
+    expect(sameConfig.length).toBe(seeds.length - 1);
+    for (const other of sameConfig) expect(other.testSecondsStd).toEqual(sample.testSecondsStd);
+  });
+
   it('reports held-out tables for the short and the long targets', () => {
     expect(done.reports.map((r) => r.target)).toEqual([
       'short',
@@ -141,4 +198,8 @@ function byOrdinal(a: { classId: number; lr: number; batchSize: number }, b: typ
     configurationOrdinal(a.classId, a.lr, a.batchSize) -
     configurationOrdinal(b.classId, b.lr, b.batchSize)
   );
+}
+
+function ordinalOf(run: { classId: number; lr: number; batchSize: number }): number {
+  return configurationOrdinal(run.classId, run.lr, run.batchSize);
 }

@@ -28,7 +28,12 @@ export interface CompletionOptions extends PipelineOptions {
 
 /** A benchmark completed for every (class, lr, batch size), with the models and tables behind it. */
 export interface CompletedBenchmark {
-  /** One run per class × pair × seed (the protocol's and any measured one): measured runs as given, the rest predicted (`measured: false`). */
+  /**
+   * One run per class × pair × seed (the protocol's and any measured one): measured runs as given,
+   * the rest predicted (`measured: false`) with their predicted spreads (`trainAccuracyStd`...,
+   * `testSecondsStd`: the configuration's `curveStd`, the same for each of its seeds, 0 where its
+   * seed mean was measured). The seeds of one configuration share those spread arrays.
+   */
   readonly runs: RunRecord[];
   /** One long value per class × pair: measured as given, the rest predicted with their predictive std. */
   readonly long: LongRecord[];
@@ -143,7 +148,7 @@ export function completeBenchmark(
     shortMeasured[ordinal] = 1;
   });
 
-  const completedRuns = completeRuns(slots, runList, curveMean, short, protocol);
+  const completedRuns = completeRuns(slots, runList, curveMean, curveStd, short, protocol);
   const completedLong = completeLong(
     slots,
     longList,
@@ -172,10 +177,23 @@ export function completeBenchmark(
   };
 }
 
+/** Run-record fields of the predicted spreads and the `CURVE_FIELDS` entry each one is the std of. */
+const SPREAD_FIELDS = [
+  ['trainAccuracyStd', 'trainAccuracy'],
+  ['validAccuracyStd', 'validAccuracy'],
+  ['testAccuracyStd', 'testAccuracy'],
+  ['trainSecondsStd', 'trainSeconds'],
+  ['validSecondsStd', 'validSeconds'],
+  ['testSecondsStd', 'testSeconds'],
+] as const;
+
+type SpreadField = (typeof SPREAD_FIELDS)[number][0];
+
 function completeRuns(
   slots: Slot[],
   measured: RunRecord[],
   curveMean: Float64Array,
+  curveStd: Float64Array,
   short: ShortFit,
   protocol: ProtocolLike,
 ): RunRecord[] {
@@ -193,6 +211,18 @@ function completeRuns(
   const result: RunRecord[] = [];
 
   slots.forEach((slot, ordinal) => {
+    // Predictive std of the seed-mean curves (0 where measured): shared by the configuration's
+    // predicted seeds, since it is the uncertainty of their common center, not seed noise.
+    let spreads: Record<SpreadField, number[]> | undefined;
+    const spreadsOf = () => {
+      spreads ??= Object.fromEntries(
+        SPREAD_FIELDS.map(([name, field]) => {
+          const start = ordinal * width + CURVE_FIELDS.indexOf(field) * epochs;
+          return [name, Array.from(curveStd.subarray(start, start + epochs))];
+        }),
+      ) as Record<SpreadField, number[]>;
+      return spreads;
+    };
     let cost = costs.get(slot.cellCode);
     if (!cost) {
       cost = networkCost(slot.cellCode, shape);
@@ -221,6 +251,7 @@ function completeRuns(
         batchSize: slot.batchSize,
         seed,
         ...(record as Pick<RunRecord, (typeof CURVE_FIELDS)[number]>),
+        ...spreadsOf(),
         parameters: cost.parameters,
         flops: cost.flops,
         measured: false,
