@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { chooseDataSource, type DataSource, fetchSiteConfig } from './load/data-source.js';
 import { type LoadedBenchmark, type LoadProgress, loadBenchmark } from './load/load-benchmark.js';
 import { CellView } from './views/cell-view.js';
@@ -29,6 +29,14 @@ function megabytes(bytes: number): string {
 
 function ProgressLine({ source, progress }: { source: DataSource; progress?: LoadProgress }) {
   if (!progress) return <p>Opening {source.label}…</p>;
+  if (progress.phase === 'embedded') {
+    return (
+      <p>
+        Downloading and reading the embedded default benchmark (the project's own reduced benchmark,{' '}
+        {source.label}) in a background worker…
+      </p>
+    );
+  }
   if (progress.phase === 'parse') {
     return <p>Reading {megabytes(progress.bytes)} of Parquet in a background worker…</p>;
   }
@@ -66,17 +74,27 @@ export function App() {
   const [state, setState] = useState<LoadState>({ status: 'choosing' });
   const [tab, setTab] = useState<Tab>(tabFromHash());
 
+  const currentLoad = useRef<AbortController | undefined>(undefined);
+
   const open = (source: DataSource) => {
-    if (source.kind === 'none') {
-      setState({ status: 'failed', source, message: 'No benchmark was given to the explorer.' });
-      return;
-    }
+    // A newer choice (a picked file while the default loads) replaces the load in progress.
+    currentLoad.current?.abort();
+    const load = new AbortController();
+    currentLoad.current = load;
+    const settle = (next: LoadState) => {
+      if (!load.signal.aborted) setState(next);
+    };
+
     setState({ status: 'loading', source });
-    loadBenchmark(source, (progress) => setState({ status: 'loading', source, progress })).then(
-      (loaded) => setState({ status: 'ready', loaded }),
+    loadBenchmark(
+      source,
+      (progress) => settle({ status: 'loading', source, progress }),
+      load.signal,
+    ).then(
+      (loaded) => settle({ status: 'ready', loaded }),
       (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
-        setState({ status: 'failed', source, message });
+        settle({ status: 'failed', source, message });
       },
     );
   };

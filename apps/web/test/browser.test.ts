@@ -1,12 +1,18 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Benchmark, kendallTau } from '@nashpobench2/dataset/node';
+import {
+  Benchmark,
+  defaultBenchmarkPath,
+  kendallTau,
+  NO_DEFAULT_MESSAGE,
+} from '@nashpobench2/dataset/node';
 import { runExperiment } from '@nashpobench2/optimizers';
 import {
   BATCH_SIZES,
   cellClasses,
   cellClassOf,
+  configAt,
   configIndex,
   LEARNING_RATES,
   networkCost,
@@ -25,15 +31,26 @@ const screenshotDirectory =
   process.env.NHB_SCREENSHOT_DIR ??
   fileURLToPath(new URL('../../../artifacts/web-screenshots/', import.meta.url));
 
-/** True when dist/index.html is missing or older than a source file of the site. */
+/** The embedded default benchmark of the dataset package, which the build ships as an asset. */
+const defaultBenchmarkFile = defaultBenchmarkPath();
+
+/** True when dist/index.html is missing or older than a source file or the embedded benchmark. */
 function siteIsStale(): boolean {
   const built = join(siteDirectory, 'index.html');
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;
-  const sources = readdirSync(join(webRoot, 'src'), { recursive: true, withFileTypes: true });
-  return sources.some(
-    (entry) => entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > builtAt,
-  );
+  const sources = readdirSync(join(webRoot, 'src'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+  if (defaultBenchmarkFile) sources.push(defaultBenchmarkFile);
+  return sources.some((path) => statSync(path).mtimeMs > builtAt);
+}
+
+/** The built site's copy of the embedded benchmark (`assets/default-v1-<hash>.parquet`). */
+function builtDefaultAsset(): string | undefined {
+  const assets = readdirSync(join(siteDirectory, 'assets'));
+  const name = assets.find((file) => /^default-v\d+-[\w-]+\.parquet$/.test(file));
+  return name === undefined ? undefined : join(siteDirectory, 'assets', name);
 }
 
 /** Heatmap tooltips print three decimals. */
@@ -374,10 +391,94 @@ describe.skipIf(!chromiumAvailable)('web explorer in headless chromium', () => {
     await page.goto(`${base}?data=missing.parquet`);
     await page.getByTestId('load-error').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('load-error').textContent()).toContain('HTTP 404');
+  });
 
-    await page.goto(base);
-    await page.getByTestId('load-error').waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('load-error').textContent()).toContain('No benchmark was given');
+  it('with no parameters, opens the embedded default benchmark and answers like Node', {
+    timeout: 90_000,
+  }, async () => {
+    expect(defaultBenchmarkFile, 'packages/dataset/data holds the default benchmark').toBeDefined();
+    const asset = builtDefaultAsset();
+    expect(asset, 'apps/web/dist/assets holds the default benchmark').toBeDefined();
+    expect(
+      readFileSync(asset as string).equals(readFileSync(defaultBenchmarkFile as string)),
+      'the built asset is the dataset package file',
+    ).toBe(true);
+
+    // Node parses the same file (through the node entry's file loader) while the page loads it.
+    const inNode = Benchmark.open(undefined, { columns: 'query' });
+    const fetched: string[] = [];
+    const onResponse = (response: { url(): string; status(): number }) => {
+      if (response.url().endsWith('.parquet'))
+        fetched.push(`${response.status()} ${response.url()}`);
+    };
+    page.on('response', onResponse);
+    await page.goto(`${base}#cell`);
+    await page.getByTestId('cell-view').waitFor({ timeout: 60_000 });
+    page.off('response', onResponse);
+    const reference = await inNode;
+    expect(fetched).toEqual([`200 ${base}assets/${asset?.split('/').pop()}`]);
+
+    const coverage = reference.coverage();
+    const own = await page.getByTestId('provenance-own').first().textContent();
+    expect(own).toContain("the project's own reduced benchmark");
+    expect(own).toContain(`protocol ${reference.protocol.name},`);
+    const trained = coverage.measuredRuns.toLocaleString('en-US');
+    const predicted = (coverage.runs - coverage.measuredRuns).toLocaleString('en-US');
+    expect(own).toContain(`${trained} runs trained and ${predicted} predicted`);
+    const provenance = await page.getByTestId('provenance').first().textContent();
+    expect(provenance).toContain('default-v1.parquet (embedded in @nashpobench2/dataset)');
+    expect(provenance).toContain(reference.metadata.provenance.source);
+
+    // One configuration, a trained one where the file has one: the page shows Node's answers.
+    const firstTrained = Array.from({ length: 196_608 }, (_, k) => k).find((k) =>
+      reference.isMeasured(k),
+    );
+    const key = configAt(
+      firstTrained ?? configIndex({ cellCode: '0|10|210', lr: 0.1, batchSize: 256 }),
+    );
+    await page.getByTestId('cell-code-input').fill(key.cellCode);
+    await page.getByTestId('curve-lr').selectOption(String(key.lr));
+    await page.getByTestId('curve-batch').selectOption(String(key.batchSize));
+    const title = new RegExp(`^lr ${key.lr}, batch ${key.batchSize}:`);
+    const shown = async (testId: string) =>
+      (await heatmapValues(page, testId)).get(`${key.lr}|${key.batchSize}`) ?? Number.NaN;
+    await expect
+      .poll(async () => {
+        const valid = reference.query(key, { mode: 'valid' }).accuracy;
+        return Math.abs((await shown('heatmap-short')) - valid);
+      })
+      .toBeLessThanOrEqual(PRINTED_TOLERANCE);
+    const long = reference.query(key, { epoch: reference.protocol.longEpochs }).accuracy;
+    expect(Math.abs((await shown('heatmap-long')) - long)).toBeLessThanOrEqual(PRINTED_TOLERANCE);
+    const shortTitle = await page
+      .locator('[data-testid="heatmap-short"] svg title', { hasText: title })
+      .textContent();
+    expect(shortTitle?.endsWith(firstTrained === undefined ? '(predicted)' : '(measured)')).toBe(
+      true,
+    );
+    for (const mode of ['train', 'valid', 'test'] as const) {
+      const { cost } = reference.query(key, { mode });
+      const shownCost = Number(await page.getByTestId(`cost-${mode}`).textContent());
+      expect(Math.abs(shownCost - (cost ?? Number.NaN)), mode).toBeLessThanOrEqual(0.05 + 1e-9);
+    }
+    await screenshot(page, 'default-benchmark.png');
+  });
+
+  it('says so when the embedded default benchmark is missing from the site', async () => {
+    const hidden = await serveSite(
+      siteDirectory,
+      {},
+      { hide: /\/assets\/default-v\d+-.*\.parquet$/ },
+    );
+    try {
+      await page.goto(hidden.url);
+      const error = page.getByTestId('load-error');
+      await error.waitFor({ timeout: 30_000 });
+      expect(await error.textContent()).toContain(NO_DEFAULT_MESSAGE);
+      expect(await error.textContent()).toContain('default-v1.parquet (embedded');
+    } finally {
+      await hidden.close();
+    }
   });
 
   it('a benchmark that covers part of the space loads, and the race explains why it cannot run', async () => {
@@ -392,9 +493,15 @@ describe.skipIf(!chromiumAvailable)('web explorer in headless chromium', () => {
     expect(await page.getByTestId('provenance').first().textContent()).toContain('partial.parquet');
   });
 
-  it('opens a local file chosen with the file picker', async () => {
+  it('opens a local file chosen with the file picker, replacing the default still loading', async () => {
+    // Without parameters the page starts loading the default benchmark in a worker.
+    const loadWorker = page.waitForEvent('worker', (w) => w.url().includes('load.worker'));
     await page.goto(`${base}#race`);
-    await page.getByTestId('load-error').waitFor({ timeout: 30_000 });
+    const defaultLoad = await loadWorker;
+    const defaultLoadClosed = new Promise<void>((done) => defaultLoad.on('close', () => done()));
+    await expect
+      .poll(() => page.getByTestId('loading').textContent())
+      .toContain('embedded default benchmark');
     await page.getByTestId('file-input').setInputFiles({
       name: 'picked-partial.parquet',
       mimeType: 'application/octet-stream',
@@ -405,6 +512,12 @@ describe.skipIf(!chromiumAvailable)('web explorer in headless chromium', () => {
       'picked-partial.parquet',
     );
     expect(await page.getByTestId('race-incomplete').count()).toBe(1);
+
+    // The default's worker was stopped, so its benchmark can never replace the picked one.
+    await defaultLoadClosed;
+    expect(await page.getByTestId('provenance').first().textContent()).toContain(
+      'picked-partial.parquet',
+    );
   });
 });
 

@@ -17,11 +17,25 @@ export interface ExtraRoute {
   readonly slowChunks?: number;
 }
 
+/** Options of `serveSite`. */
+export interface ServeOptions {
+  /** Paths answered with 404 although the site has them (to test a missing asset). */
+  readonly hide?: RegExp;
+}
+
 /** A static server for the browser tests: the built site plus extra routes, on 127.0.0.1. */
-export async function serveSite(siteDirectory: string, routes: Record<string, ExtraRoute>) {
+export async function serveSite(
+  siteDirectory: string,
+  routes: Record<string, ExtraRoute>,
+  options: ServeOptions = {},
+) {
   const root = await realpath(siteDirectory);
   const server = createServer(async (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
+    if (options.hide?.test(path)) {
+      response.writeHead(404).end('not found');
+      return;
+    }
     const route = routes[path];
     if (route) {
       response.writeHead(200, {

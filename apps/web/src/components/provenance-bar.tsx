@@ -15,6 +15,11 @@ export function ProvenanceBar({ benchmark, label, showing }: ProvenanceBarProps)
   const facts = describeProvenance(benchmark, label);
   return (
     <aside class="provenance" data-testid="provenance">
+      {facts.ownBenchmark ? (
+        <span class="own-benchmark" data-testid="provenance-own">
+          <b>Benchmark</b> {facts.ownBenchmark}
+        </span>
+      ) : null}
       <span>
         <b>File</b> {facts.file}
       </span>

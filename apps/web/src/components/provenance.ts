@@ -10,6 +10,12 @@ export interface ProvenanceFacts {
   readonly source: string;
   /** How many runs and long values were measured rather than predicted. */
   readonly measured: string;
+  /**
+   * Set when the file is the project's own reduced benchmark (written by tools/default-benchmark,
+   * which records `defaultBenchmarkVersion` in the provenance): says so, with the protocol and how
+   * many runs were trained, so it is never taken for the paper's data.
+   */
+  readonly ownBenchmark?: string;
 }
 
 function count(value: number): string {
@@ -34,6 +40,13 @@ function computeFacts(benchmark: Benchmark, label: string): ProvenanceFacts {
   const tool = metadata.provenance.tool ? ` by ${metadata.provenance.tool}` : '';
   const predictedRuns = coverage.runs - coverage.measuredRuns;
   const predictedLong = coverage.longRecords - coverage.measuredLongRecords;
+  const defaultVersion = metadata.provenance.defaultBenchmarkVersion;
+  const ownBenchmark =
+    typeof defaultVersion === 'number'
+      ? `the project's own reduced benchmark (default v${defaultVersion}), not the paper's data: ` +
+        `protocol ${protocol.name}, ${count(coverage.measuredRuns)} runs trained and ` +
+        `${count(predictedRuns)} predicted by the surrogate`
+      : undefined;
 
   return {
     file: `${label} (format v${metadata.formatVersion})`,
@@ -45,5 +58,6 @@ function computeFacts(benchmark: Benchmark, label: string): ProvenanceFacts {
       `${count(coverage.measuredRuns)} measured + ${count(predictedRuns)} predicted runs; ` +
       `${count(coverage.measuredLongRecords)} measured + ${count(predictedLong)} predicted ` +
       `${protocol.longEpochs}-epoch values; ${count(coverage.configurations)} of 196,608 configurations`,
+    ownBenchmark,
   };
 }

@@ -1,8 +1,19 @@
-/** Where the explorer takes its benchmark from. */
+import { DEFAULT_BENCHMARK_FILE } from '@nashpobench2/dataset';
+
+/**
+ * Where the explorer takes its benchmark from: a URL, a file the user picked, or the default
+ * benchmark embedded in the dataset package (shipped with the built site as an asset).
+ */
 export type DataSource =
   | { readonly kind: 'url'; readonly url: string; readonly label: string }
   | { readonly kind: 'file'; readonly file: File; readonly label: string }
-  | { readonly kind: 'none'; readonly label: string };
+  | { readonly kind: 'default'; readonly label: string };
+
+/** The embedded default benchmark as a data source; its label names the file and its origin. */
+export const DEFAULT_SOURCE: DataSource = {
+  kind: 'default',
+  label: `${DEFAULT_BENCHMARK_FILE} (embedded in @nashpobench2/dataset)`,
+};
 
 /** What `nhb web` serves at `site-config.json` next to the page. */
 export interface SiteConfig {
@@ -23,7 +34,7 @@ function lastSegment(url: string): string {
 
 /**
  * Chooses the benchmark: a `?data=<url>` query parameter wins, then the site configuration of
- * `nhb web`, else none (the page then explains how to give one).
+ * `nhb web`, else the embedded default benchmark (the project's own reduced benchmark).
  */
 export function chooseDataSource(search: string, config: SiteConfig | undefined): DataSource {
   const fromQuery = new URLSearchParams(search).get('data');
@@ -37,7 +48,7 @@ export function chooseDataSource(search: string, config: SiteConfig | undefined)
       label: config.dataName ?? lastSegment(config.dataUrl),
     };
   }
-  return { kind: 'none', label: 'no benchmark given' };
+  return DEFAULT_SOURCE;
 }
 
 /** Reads the site configuration; undefined when the page is served without one (404). */
