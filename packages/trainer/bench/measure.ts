@@ -13,6 +13,7 @@ import { NesterovSgd } from '../src/sgd.js';
 import {
   AVG_POOL_3X3_INCLUDE_PAD,
   BATCH_NORM_TRAINING,
+  CONV2D_BIAS,
   registerCustomKernels,
   registerWasmKernels,
 } from '../src/wasm-kernels/index.js';
@@ -60,6 +61,10 @@ export interface WorkerOptions {
   readonly evalSteps: number;
   readonly warmup: number;
   readonly profile: boolean;
+  /** Profiled steps (default 3). */
+  readonly profileSteps?: number;
+  /** Also total each kernel by input shapes and strides (keys start with two spaces). */
+  readonly profileShapes?: boolean;
   /** Awaited before each timed phase (lets parallel workers start together). */
   readonly barrier: (phase: string) => Promise<void>;
 }
@@ -71,7 +76,7 @@ async function setup(backend: 'wasm' | 'cpu', kernels: 'fast' | 'stock'): Promis
   } else {
     registerCustomKernels();
     // The network falls back to tfjs-core's composite ops when these are not registered.
-    for (const name of [BATCH_NORM_TRAINING, AVG_POOL_3X3_INCLUDE_PAD]) {
+    for (const name of [BATCH_NORM_TRAINING, AVG_POOL_3X3_INCLUDE_PAD, CONV2D_BIAS]) {
       tf.unregisterKernel(name, backend);
     }
     if (backend === 'wasm') registerStockFallbacks();
@@ -86,7 +91,7 @@ async function setup(backend: 'wasm' | 'cpu', kernels: 'fast' | 'stock'): Promis
  * attributing kernels called from inside other kernels to the outer one. Returns the totals,
  * which keep growing while `recording.on` is true.
  */
-function instrumentKernels(backend: string) {
+function instrumentKernels(backend: string, byShape: boolean) {
   const totals: Record<string, number> = {};
   const recording = { on: false };
   let depth = 0;
@@ -106,6 +111,14 @@ function instrumentKernels(backend: string) {
           const used = process.cpuUsage(started);
           const ms = (used.user + used.system) / 1000;
           totals[config.kernelName] = (totals[config.kernelName] ?? 0) + ms;
+          if (byShape) {
+            const shapes = Object.values(args.inputs)
+              .map((t) => (t as tf.TensorInfo | undefined)?.shape.join('x'))
+              .join(' ');
+            const strides = (args.attrs as { strides?: unknown } | undefined)?.strides ?? '';
+            const key = `  ${config.kernelName} ${shapes} ${JSON.stringify(strides)}`;
+            totals[key] = (totals[key] ?? 0) + ms;
+          }
         }
       },
     });
@@ -136,7 +149,9 @@ function timeRuns(run: () => void, count: number): { wall: number; cpu: number }
 /** Runs one setting: warm-up, then timed steps, train-mode forwards and eval forwards. */
 export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   await setup(options.backend, options.kernels);
-  const instrumented = options.profile ? instrumentKernels(options.backend) : null;
+  const instrumented = options.profile
+    ? instrumentKernels(options.backend, options.profileShapes ?? false)
+    : null;
   const shape = NETWORKS[options.network];
   if (!shape) throw new Error(`bench: unknown network ${options.network}`);
   const network = createNetwork(options.cell, { ...shape, seed: 1 });
@@ -187,7 +202,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
 
   let profile: Record<string, number> | undefined;
   if (instrumented) {
-    const profiled = 3;
+    const profiled = options.profileSteps ?? 3;
     instrumented.recording.on = true;
     const started = process.cpuUsage();
     for (let i = 0; i < profiled; i++) step();

@@ -11,7 +11,9 @@
  * Options: --backends wasm,cpu; --kernels fast|stock; --network lite|paper (comma list);
  * --cells A,B; --batches 64,256; --steps N (timed train steps, median), --eval-steps N,
  * --warmup N; --parallel P (P processes run the same setting at once, throughputs add up);
- * --torch; --profile; --json FILE (appends one line per setting).
+ * --torch; --profile (CPU ms per kernel over --profile-steps N steps, default 3;
+ * --profile-shapes also by input shapes, all of them); --json FILE (appends one line per
+ * setting).
  * Each setting runs in fresh processes, so WASM heaps and caches do not carry over.
  */
 import { spawn } from 'node:child_process';
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     parallel: { type: 'string', default: '1' },
     torch: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'profile-steps': { type: 'string', default: '3' },
+    'profile-shapes': { type: 'boolean', default: false },
     json: { type: 'string' },
     worker: { type: 'string' },
   },
@@ -81,6 +85,8 @@ async function workerMain(setting: Setting): Promise<void> {
     evalSteps,
     warmup,
     profile: values.profile,
+    profileSteps: count('profile-steps', values['profile-steps'], 1),
+    profileShapes: values['profile-shapes'],
     barrier,
   });
   process.stdout.write(`result ${JSON.stringify(result)}\n`);
@@ -93,7 +99,8 @@ function runSetting(setting: Setting): Promise<WorkerResult[]> {
   const args = ['--import', 'tsx', self, '--worker', JSON.stringify(setting)];
   args.push('--kernels', kernels, '--steps', String(steps), '--eval-steps', String(evalSteps));
   args.push('--warmup', String(warmup));
-  if (values.profile) args.push('--profile');
+  if (values.profile) args.push('--profile', '--profile-steps', values['profile-steps']);
+  if (values['profile-shapes']) args.push('--profile-shapes');
   const children = Array.from({ length: parallel }, () =>
     spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] }),
   );
@@ -179,7 +186,10 @@ async function main(): Promise<void> {
           if (leaked.length > 0) console.log(`#   leaked tensors per worker: ${leaked.join(', ')}`);
           for (const r of rows.slice(0, 1)) {
             if (!r.profile) continue;
-            const { 'step (cpu)': wall, ...byKernel } = r.profile;
+            const { 'step (cpu)': wall, ...all } = r.profile;
+            const byKernel = Object.fromEntries(
+              Object.entries(all).filter(([name]) => !name.startsWith('  ')),
+            );
             const total = Object.values(byKernel).reduce((a, b) => a + b, 0);
             const top = Object.entries(byKernel)
               .sort((a, b) => b[1] - a[1])
@@ -188,6 +198,10 @@ async function main(): Promise<void> {
             console.log(
               `#   profile, CPU ms per step: ${wall.toFixed(0)}, in kernels ${total.toFixed(0)}, outside ${(wall - total).toFixed(0)}; ${top.join(', ')}`,
             );
+            const shapes = Object.entries(all)
+              .filter(([name]) => name.startsWith('  '))
+              .sort((a, b) => b[1] - a[1]);
+            for (const [name, ms] of shapes) console.log(`#   ${ms.toFixed(2)} ${name.trim()}`);
           }
           if (values.json) {
             const record = {

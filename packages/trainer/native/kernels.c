@@ -409,3 +409,51 @@ void bn_grad_apply(const float *dy, const float *x, const float *mean, const flo
     }
   }
 }
+
+/* sums[k] = Σ x[k] over pixels (x [pixels, c], c a multiple of 4), float64 like bn_sums. */
+EXPORT("channel_sums")
+void channel_sums(const float *x, double *sums, int pixels, int c) {
+  for (int k = 0; k < c; k++) sums[k] = 0.0;
+  for (int p0 = 0; p0 < pixels; p0 += BN_BLOCK) {
+    const int p1 = p0 + BN_BLOCK < pixels ? p0 + BN_BLOCK : pixels;
+    for (int v = 0; v < c; v += 4) {
+      v128_t s = wasm_f32x4_splat(0.0f);
+      const float *xp = x + p0 * c + v;
+      for (int p = p0; p < p1; p++, xp += c) s = wasm_f32x4_add(s, wasm_v128_load(xp));
+      add_lanes(sums + v, s);
+    }
+  }
+}
+
+/*
+ * Gradient of average pooling whose fh × fw windows tile the input (stride = window, no
+ * padding): dx[n, r, q] = dy[n, r / fh, q / fw]·scale, zero in rows and columns past the last
+ * window. x, dy channel-last with c a multiple of 4.
+ */
+EXPORT("avg_pool_tiles_grad")
+void avg_pool_tiles_grad(const float *dy, float *dx, int n, int h, int w, int c, int fh, int fw,
+                         int oh, int ow, float scale) {
+  const v128_t sv = wasm_f32x4_splat(scale);
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int img = 0; img < n; img++) {
+    for (int r = 0; r < h; r++) {
+      const int orow = r / fh;
+      float *d = dx + ((img * h + r) * w) * c;
+      if (orow >= oh) {
+        for (int k = 0; k < w * c; k += 4) wasm_v128_store(d + k, zero);
+        continue;
+      }
+      const float *g = dy + ((img * oh + orow) * ow) * c;
+      for (int q = 0; q < w; q++, d += c) {
+        const int ocol = q / fw;
+        if (ocol >= ow) {
+          for (int k = 0; k < c; k += 4) wasm_v128_store(d + k, zero);
+          continue;
+        }
+        const float *gp = g + ocol * c;
+        for (int k = 0; k < c; k += 4)
+          wasm_v128_store(d + k, wasm_f32x4_mul(wasm_v128_load(gp + k), sv));
+      }
+    }
+  }
+}

@@ -4,6 +4,7 @@ import { pytorchBiasBound, pytorchWeightBound, uniformValues } from './pytorch-i
 import {
   batchNormInference,
   batchNormTraining,
+  conv2dWithBias,
   avgPool3x3IncludePad as fusedAvgPool3x3,
 } from './wasm-kernels/index.js';
 
@@ -84,10 +85,10 @@ export class Conv2d {
     const pad = this.padding === 0 ? 'valid' : this.padding;
     const filter = this.weight as tf.Tensor4D;
     if (!this.bias) return tf.conv2d(x, filter, this.stride, pad);
-    // The fused kernel adds the bias inside the convolution (XNNPACK on 'wasm') instead of a
-    // separate broadcasting add over the whole output.
-    const bias = this.bias as tf.Tensor1D;
-    return tf.fused.conv2d({ x, filter, strides: this.stride, pad, bias });
+    // The bias is added inside the convolution (as tf.fused.conv2d does) instead of by a
+    // separate broadcasting add over the whole output; the gradient computes only what the
+    // tape needs (no input gradient for the stem, whose input is the images).
+    return conv2dWithBias(x, filter, this.bias as tf.Tensor1D, this.stride, pad);
   }
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { conv2dWithBias } from './conv2d-forward.js';
 import { normals, relativeError, runOn, setupBackends } from './test-support.js';
 
 /**
@@ -96,5 +97,63 @@ describe('WASM forward convolution against the plain-JS backend', () => {
     const [cpu] = await runOn('cpu', compute);
     expect(Math.min(...cpu)).toBe(0);
     expect(relativeError(wasm, cpu)).toBeLessThan(TOLERANCE);
+  });
+
+  for (const c of [CASES[0], CASES[4], CASES[7]]) {
+    it(`conv2dWithBias: values and gradients of tf.fused.conv2d, ${label(c)}`, async () => {
+      const size = (shape: number[]) => shape.reduce((a, b) => a * b);
+      const x = normals(size(c.input), 60);
+      const w = normals(size(c.filter), 61);
+      const bias = normals(c.filter[3], 62);
+      const stride = c.stride;
+      const pad = c.pad as 'valid' | 'same' | number;
+      const out = tf.backend_util.computeConv2DInfo(c.input, c.filter, stride, 1, pad).outShape;
+      const weight = normals(size(out), 63);
+      const compute = (conv: typeof conv2dWithBias) => () => {
+        const loss = (a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) =>
+          tf.sum(
+            tf.mul(
+              conv(a as tf.Tensor4D, b as tf.Tensor4D, d as tf.Tensor1D, stride, pad),
+              tf.tensor(weight, out),
+            ),
+          );
+        const inputs = [tf.tensor(x, c.input), tf.tensor(w, c.filter), tf.tensor1d(bias)];
+        const y = conv(
+          inputs[0] as tf.Tensor4D,
+          inputs[1] as tf.Tensor4D,
+          inputs[2] as tf.Tensor1D,
+          stride,
+          pad,
+        );
+        return [y, ...tf.grads(loss)(inputs)];
+      };
+      const fused: typeof conv2dWithBias = (a, b, d, s, p) =>
+        tf.fused.conv2d({ x: a, filter: b, bias: d, strides: s, pad: p });
+      const expected = await runOn('cpu', compute(fused));
+      for (const backend of ['wasm', 'cpu'] as const) {
+        const actual = await runOn(backend, compute(conv2dWithBias));
+        for (const [i, name] of ['y', 'dx', 'dfilter', 'dbias'].entries()) {
+          const error = relativeError(actual[i], expected[i]);
+          expect({ backend, name, ok: error < TOLERANCE }).toEqual({ backend, name, ok: true });
+        }
+      }
+    });
+  }
+
+  it('conv2dWithBias computes no input gradient when only the weights need one', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(normals(2 * 8 * 8 * 3, 70), [2, 8, 8, 3]);
+    const filter = tf.variable(tf.tensor4d(normals(9 * 3 * 8, 71), [3, 3, 3, 8]));
+    const bias = tf.variable(tf.tensor1d(normals(8, 72)));
+    const info = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() =>
+        tf.sum(conv2dWithBias(x, filter, bias, 1, 1)),
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    const kernels = info.kernelNames;
+    expect(kernels).toContain('Conv2DBackpropFilter');
+    expect(kernels).not.toContain('Conv2DBackpropInput');
+    tf.dispose([x, filter, bias]);
   });
 });

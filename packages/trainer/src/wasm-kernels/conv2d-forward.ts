@@ -119,3 +119,79 @@ export function makeFusedConv2dWasm(stock: tf.KernelFunc) {
     return out ?? (stock(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo);
   };
 }
+
+/**
+ * Kernel of {@link conv2dWithBias}: inputs x, filter, bias; attrs as `FusedConv2D`'s (linear).
+ * Its gradient gives x, filter and bias separately and lazily, so the engine computes only the
+ * ones it needs: `tf.fused.conv2d` computes all three eagerly (a custom gradient), which spent
+ * an input gradient on the network's stem, whose input is the images.
+ */
+export const CONV2D_BIAS = 'NhbConv2DBias';
+
+let convBiasRegistered = false;
+
+/** Registers {@link CONV2D_BIAS} for 'wasm' and 'cpu' and its gradient; idempotent. */
+export function registerConvBiasKernels(): void {
+  if (convBiasRegistered) return;
+  convBiasRegistered = true;
+  for (const backendName of ['wasm', 'cpu'] as const) {
+    tf.registerKernel({
+      kernelName: CONV2D_BIAS,
+      backendName,
+      kernelFunc: (args) => {
+        const fused = tf.getKernel('FusedConv2D', backendName);
+        if (!fused) throw new Error(`wasm-kernels: the ${backendName} backend has no FusedConv2D`);
+        return fused.kernelFunc(args);
+      },
+    });
+  }
+  tf.registerGradient({
+    kernelName: CONV2D_BIAS,
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter] = saved;
+      const g = dy as tf.Tensor;
+      const { strides, pad, dimRoundingMode } = attrs as unknown as ConvAttrs;
+      const common = { strides, pad, dataFormat: 'NHWC', dimRoundingMode };
+      return {
+        x: () =>
+          tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter }, {
+            ...common,
+            inputShape: x.shape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        filter: () =>
+          tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: g }, {
+            ...common,
+            filterShape: filter.shape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        bias: () => tf.sum(g, [0, 1, 2]),
+      };
+    },
+  });
+}
+
+/**
+ * NHWC convolution (dilation 1) plus a per-channel bias, as `tf.fused.conv2d` computes it, with
+ * a gradient that computes only what is asked for (see {@link CONV2D_BIAS}); falls back to
+ * `tf.fused.conv2d` on backends without the kernel.
+ */
+export function conv2dWithBias(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  strides: number,
+  pad: 'valid' | 'same' | number,
+): tf.Tensor4D {
+  registerConvBiasKernels();
+  if (tf.getKernel(CONV2D_BIAS, tf.getBackend()) === undefined) {
+    return tf.fused.conv2d({ x, filter, strides, pad, bias });
+  }
+  const attrs = { strides, pad, dataFormat: 'NHWC', dilations: 1, activation: 'linear' };
+  return tf
+    .engine()
+    .runKernel(
+      CONV2D_BIAS,
+      { x, filter, bias },
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor4D;
+}

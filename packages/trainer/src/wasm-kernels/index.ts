@@ -7,11 +7,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerAvgPoolKernels } from './avg-pool.js';
 import { registerBatchNormKernels } from './batch-norm.js';
 
+export { CONV2D_BIAS, conv2dWithBias } from './conv2d-forward.js';
 export { SGD_MOMENTUM_UPDATE, sgdMomentumUpdate } from './sgd-update.js';
 
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input.js';
-import { makeConv2dWasm, makeFusedConv2dWasm } from './conv2d-forward.js';
+import { makeConv2dWasm, makeFusedConv2dWasm, registerConvBiasKernels } from './conv2d-forward.js';
 import { makeAvgPoolGradWasm, makeSumWasm } from './reductions.js';
 import { registerSgdKernels } from './sgd-update.js';
 import { makeCastWasm, makeIdentityWasm } from './shared-copies.js';
@@ -37,6 +38,7 @@ export function registerCustomKernels(): void {
   registerBatchNormKernels();
   registerAvgPoolKernels();
   registerSgdKernels();
+  registerConvBiasKernels();
 }
 
 /** Replaces the 'wasm' kernel `kernelName` by `make(stock kernel function)`. */

@@ -15,6 +15,8 @@ describe('WASM Sum and AvgPoolGrad against the plain-JS backend', () => {
     { shape: [3, 4, 6], axis: [0, 1], keepDims: false },
     { shape: [4, 5, 5, 8], axis: [1, 2], keepDims: false },
     { shape: [4, 5, 5, 8], axis: -1, keepDims: false },
+    // 600 pixels: the SIMD kernel's blocks of 256 plus a partial one.
+    { shape: [6, 10, 10, 12], axis: [0, 1, 2], keepDims: false },
   ];
   for (const { shape, axis, keepDims } of sumCases) {
     it(`Sum over ${JSON.stringify(axis)} of ${shape} (keepDims ${keepDims})`, async () => {
@@ -36,6 +38,8 @@ describe('WASM Sum and AvgPoolGrad against the plain-JS backend', () => {
   const poolCases: { shape: [number, number, number, number]; size: number; stride: number }[] = [
     { shape: [2, 8, 8, 4], size: 2, stride: 2 },
     { shape: [2, 7, 9, 3], size: 2, stride: 2 },
+    // SIMD kernel (channels in fours) with a last row and column outside every window.
+    { shape: [2, 7, 9, 8], size: 2, stride: 2 },
     { shape: [1, 9, 9, 2], size: 3, stride: 3 },
     { shape: [2, 6, 6, 3], size: 3, stride: 1 },
   ];

@@ -9,6 +9,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { channelSums } from './channel-loops.js';
 import { hostTensors } from './host-tensors.js';
+import { pointerOf, simdKernels } from './simd-kernels.js';
+import { release } from './wasm-backend.js';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 type Stock = (args: KernelArgs) => tf.TensorInfo;
@@ -28,6 +30,23 @@ export function makeSumWasm(stock: tf.KernelFunc) {
     const host = hostTensors(args.backend, 'wasm');
     const outShape = keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels];
     const out = host.alloc(outShape);
+    const simd = channels % 4 === 0 ? simdKernels(args.backend) : null;
+    if (simd) {
+      // Float64 sums in a scratch tensor (2 floats each, one more to align them to 8 bytes).
+      const scratch = host.alloc([2 * channels + 1]);
+      const pad = pointerOf(args.backend, scratch) % 8 === 0 ? 0 : 4;
+      const pixels = x.shape.reduce((a, b) => a * b, 1) / channels;
+      simd.channel_sums(
+        pointerOf(args.backend, x),
+        pointerOf(args.backend, scratch) + pad,
+        pixels,
+        channels,
+      );
+      const data = host.view(scratch);
+      host.view(out).set(new Float64Array(data.buffer, data.byteOffset + pad, channels));
+      release(args.backend as Parameters<typeof release>[0], scratch);
+      return out;
+    }
     const sums = new Float64Array(channels);
     channelSums(host.view(x), sums);
     host.view(out).set(sums);
@@ -62,6 +81,23 @@ export function makeAvgPoolGradWasm(stock: tf.KernelFunc) {
     const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
     const host = hostTensors(args.backend, 'wasm');
     const out = host.alloc(input.shape);
+    const simd = channels % 4 === 0 ? simdKernels(args.backend) : null;
+    if (simd) {
+      simd.avg_pool_tiles_grad(
+        pointerOf(args.backend, dy),
+        pointerOf(args.backend, out),
+        batchSize,
+        inHeight,
+        inWidth,
+        channels,
+        fh,
+        fw,
+        outHeight,
+        outWidth,
+        1 / (fh * fw),
+      );
+      return out;
+    }
     const grad = host.view(dy);
     const dx = host.view(out);
     const scale = 1 / (fh * fw);

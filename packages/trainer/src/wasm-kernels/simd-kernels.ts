@@ -55,6 +55,20 @@ export interface SimdKernels {
     left: number,
   ): void;
   flip_filter(w: number, wt: number, kh: number, kw: number, ci: number, co: number): void;
+  channel_sums(x: number, sums: number, pixels: number, c: number): void;
+  avg_pool_tiles_grad(
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    fh: number,
+    fw: number,
+    oh: number,
+    ow: number,
+    scale: number,
+  ): void;
   bn_sums(x: number, shift: number, sums: number, pixels: number, c: number): void;
   bn_grad_sums(dy: number, x: number, mean: number, sums: number, pixels: number, c: number): void;
   bn_apply(
