@@ -2,8 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LongRecord, RunRecord } from '@nashpobench2/dataset';
+import { DEFAULT_BENCHMARK_FILE } from '@nashpobench2/dataset';
 import { openBenchmark } from '@nashpobench2/dataset/node';
 import { cellClassOf } from '@nashpobench2/search-space';
+import { DEFAULT_SURROGATE_FILE } from '@nashpobench2/surrogate/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AssembleSummary,
@@ -265,5 +267,12 @@ describe('chargeCpuSeconds', () => {
     expect(() => chargeCpuSeconds([wallOnly], [])).toThrow(
       new RegExp(`run ${second.cellCode.replaceAll('|', '\\|')} lr ${second.lr} .*timings\\.jsonl`),
     );
+  });
+});
+
+describe('file names', () => {
+  it('writes the names the dataset and surrogate packages load by default', () => {
+    expect(BENCHMARK_FILE).toBe(DEFAULT_BENCHMARK_FILE);
+    expect(SURROGATE_FILE).toBe(DEFAULT_SURROGATE_FILE);
   });
 });

@@ -3,21 +3,39 @@
  *
  *   pnpm --filter @nashpobench2/tools assemble -- [--parts <dir>] [--out <dir>] [--folds 5]
  *     [--models ensemble,ridge,knn] [--members 5] [--steps 800] [--no-cascade]
- *     [--codec GZIP|SNAPPY|UNCOMPRESSED] [--full]
+ *     [--codec GZIP|SNAPPY|UNCOMPRESSED] [--full] [--install]
  *
  * By default predicted values are stored compactly (see AssembleOptions.compact) with GZIP, which
  * keeps the file near 15 MB; `--full` keeps every predicted value at full precision (~100 MB).
  * Writes `<out>/default-v1.parquet` (all 48,528 configurations, measured and predicted flagged),
  * `<out>/default-v1.surrogate.json`, `summary.json` and `summary.md`; prints the summary.
+ * `--install` then copies them where the packages ship them: the benchmark to
+ * packages/dataset/data/ (with the summary as default-v1.summary.md) and the surrogate to
+ * packages/surrogate/data/ (atomically; rebuild the packages afterwards).
  */
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rename } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CompletionOptions } from '@nashpobench2/surrogate';
-import { assembleDefaultBenchmark, summaryMarkdown } from './assemble-core.js';
+import {
+  assembleDefaultBenchmark,
+  BENCHMARK_FILE,
+  SUMMARY_MARKDOWN,
+  SURROGATE_FILE,
+  summaryMarkdown,
+} from './assemble-core.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..', '..');
+
+/** Copies `from` to `to` atomically (a temporary file in the target folder, then rename). */
+async function installFile(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  const temporary = `${to}.tmp-${process.pid}`;
+  await copyFile(from, temporary);
+  await rename(temporary, to);
+}
 
 function integer(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -45,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
       codec: { type: 'string', default: 'GZIP' },
       full: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      install: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -86,6 +105,17 @@ async function main(argv: string[]): Promise<void> {
     compact: !values.full,
     command: `assemble ${argv.join(' ')}`.trim(),
   });
+  if (values.install) {
+    const dataset = join(repoRoot, 'packages', 'dataset', 'data');
+    const surrogate = join(repoRoot, 'packages', 'surrogate', 'data');
+    await installFile(join(out, BENCHMARK_FILE), join(dataset, BENCHMARK_FILE));
+    await installFile(
+      join(out, SUMMARY_MARKDOWN),
+      join(dataset, BENCHMARK_FILE.replace(/\.parquet$/, '.summary.md')),
+    );
+    await installFile(join(out, SURROGATE_FILE), join(surrogate, SURROGATE_FILE));
+    process.stderr.write(`installed into ${dataset} and ${surrogate}\n`);
+  }
   process.stdout.write(
     values.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryMarkdown(summary),
   );

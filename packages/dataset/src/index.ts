@@ -9,7 +9,7 @@ export {
   type OfficialImportOptions,
   type OfficialPickles,
 } from './official-import.js';
-export { NO_DEFAULT_MESSAGE, type OpenOptions } from './open-source.js';
+export { DEFAULT_BENCHMARK_FILE, NO_DEFAULT_MESSAGE, type OpenOptions } from './open-source.js';
 export { ALLOWED_GLOBALS } from './pickle-globals.js';
 export { type ReadPickleOptions, readPickle } from './pickle-reader.js';
 export {

@@ -13,6 +13,7 @@ import {
   type OfficialImportOptions,
 } from './official-import.js';
 import {
+  DEFAULT_BENCHMARK_FILE,
   installLoaders,
   type LoadedBenchmark,
   NO_DEFAULT_MESSAGE,
@@ -33,11 +34,8 @@ export const NODE_COMPRESSORS = { GZIP: (input: Uint8Array) => new Uint8Array(gz
 /** Folder of the package's embedded data (`packages/dataset/data/`). */
 export const DATA_DIRECTORY = fileURLToPath(new URL('../data/', import.meta.url));
 
-/** Candidates for the embedded default benchmark, in order. */
-export const DEFAULT_BENCHMARK_PATHS = [
-  join(DATA_DIRECTORY, 'default'),
-  join(DATA_DIRECTORY, 'default.parquet'),
-];
+/** Candidates for the embedded default benchmark, in order: the versioned file shipped in data/. */
+export const DEFAULT_BENCHMARK_PATHS = [join(DATA_DIRECTORY, DEFAULT_BENCHMARK_FILE)];
 
 /** Writes bytes to `path` atomically: a temporary file in the same folder, fsync, then rename. */
 export async function writeFileAtomic(
@@ -242,7 +240,6 @@ installLoaders({
   path: loadBenchmarkPath,
   defaultBenchmark: async (options) => {
     const path = defaultBenchmarkPath();
-    // TODO: no default benchmark exists yet; a later issue trains it and puts it in data/.
     if (path === undefined) throw new MissingDataError(NO_DEFAULT_MESSAGE);
     return loadBenchmarkPath(path, options);
   },

@@ -23,11 +23,27 @@ export type DefaultLoader = (options: OpenOptions) => Promise<LoadedBenchmark>;
 let pathLoader: PathLoader | undefined;
 let defaultLoader: DefaultLoader | undefined;
 
-/** Message given while no default benchmark is embedded in the package. */
+/**
+ * File name of the embedded default benchmark in the package's `data/` folder: the project's own
+ * reduced benchmark (tools/default-benchmark), versioned so a rebuilt one never masquerades as an
+ * older one.
+ */
+export const DEFAULT_BENCHMARK_FILE = 'default-v1.parquet';
+
+/** Message given when the embedded default benchmark cannot be found. */
 export const NO_DEFAULT_MESSAGE =
-  'dataset: no embedded benchmark is shipped yet (packages/dataset/data/ holds none); ' +
+  `dataset: the embedded benchmark (data/${DEFAULT_BENCHMARK_FILE} of @nashpobench2/dataset) is missing; ` +
   'pass a path or URL, for example --data <file.parquet>, or import the official data with ' +
   '`nhb dataset import-official <dir> --out <path>`';
+
+/**
+ * URL of the embedded default benchmark next to this module (`../data/` from `dist/`). Bundlers
+ * that understand `new URL(..., import.meta.url)` (Vite, webpack 5, esbuild with a loader) ship
+ * the file as an asset, so `Benchmark.open()` works in the browser too.
+ */
+function defaultBenchmarkUrl(): URL {
+  return new URL('../data/default-v1.parquet', import.meta.url);
+}
 
 /** Installs the loaders that need Node (called by the `./node` entry on import). */
 export function installLoaders(loaders: {
@@ -59,7 +75,13 @@ export async function openSource(
 ): Promise<LoadedBenchmark> {
   if (source === undefined) {
     if (defaultLoader) return defaultLoader(options);
-    throw new MissingDataError(NO_DEFAULT_MESSAGE);
+    const url = defaultBenchmarkUrl();
+    if (url.protocol === 'file:' || typeof fetch !== 'function') {
+      throw new MissingDataError(NO_DEFAULT_MESSAGE);
+    }
+    const response = await fetch(url).catch(() => undefined);
+    if (!response?.ok) throw new MissingDataError(NO_DEFAULT_MESSAGE);
+    return readBenchmarkBytes(await response.arrayBuffer(), options);
   }
   if (source instanceof ArrayBuffer) return readBenchmarkBytes(source, options);
   if (source instanceof Uint8Array) {

@@ -40,9 +40,12 @@ export async function loadBenchmarkSurrogate(path: string): Promise<BenchmarkSur
   return BenchmarkSurrogate.fromJSON(await readFile(file, 'utf8'));
 }
 
+/** File name of the surrogate shipped with the default benchmark, in this package's `data/`. */
+export const DEFAULT_SURROGATE_FILE = 'default-v1.surrogate.json';
+
 /** Path of the surrogate shipped with the default benchmark, or undefined while none is shipped. */
 export function defaultSurrogatePath(): string | undefined {
-  const candidate = join(SURROGATE_DATA_DIRECTORY, 'default', SURROGATE_FILE_NAME);
+  const candidate = join(SURROGATE_DATA_DIRECTORY, DEFAULT_SURROGATE_FILE);
   return existsSync(candidate) ? candidate : undefined;
 }
 

@@ -1,6 +1,7 @@
 /** Node-only entry: reading and writing model files on disk. */
 export * from './index.js';
 export {
+  DEFAULT_SURROGATE_FILE,
   defaultSurrogatePath,
   loadBenchmarkSurrogate,
   loadSurrogateFile,

@@ -21,6 +21,14 @@ describe('nhb compare', () => {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
+  it('runs on the embedded benchmark by default with a budget of 100 mean evaluations', async () => {
+    const { status, stdout } = await run('compare', 'random-search', '--runs', '2', '--json');
+    expect(status).toBe(0);
+    const summary = JSON.parse(stdout.join('\n'));
+    expect(summary.budgetEvaluations).toBeCloseTo(100, 9);
+    expect(summary.budgetSeconds).toBeGreaterThan(0);
+  });
+
   it('compares the paper baselines, writes results and a plot, and reloads them', async () => {
     const out = join(folder, 'results.json');
     const plot = join(folder, 'figure.svg');

@@ -97,9 +97,20 @@ describe('nhb dataset info, validate and merge', () => {
     expect(info.runsPerSeed).toEqual({ 222: 96, 555: 96, 888: 96 });
     expect(info.coverage).toMatchObject({ runs: 288, trainings: 96, classes: 2 });
     expect(info.predictedRuns + info.coverage.measuredRuns).toBe(288);
+    const measuredRuns = data.runs.filter((r) => r.measured);
+    const measuredLong = data.long.filter((r) => r.measured);
+    expect(info.measured).toEqual({
+      trainings: new Set(measuredRuns.map((r) => `${r.classId}/${r.lr}/${r.batchSize}`)).size,
+      classes: new Set(measuredRuns.map((r) => r.classId)).size,
+      longTrainings: measuredLong.length,
+      longClasses: new Set(measuredLong.map((r) => r.classId)).size,
+    });
     const text = await run('dataset', 'info', '--data', path);
     expect(text.stdout.find((line) => line.startsWith('trainings'))).toBe(
       'trainings       96 of 48,528 (0.2 %); 96 with every seed',
+    );
+    expect(text.stdout.find((line) => line.startsWith('measured'))).toBe(
+      `measured        96 of 48,528 trainings (0.2 %) in 2 classes; long: ${measuredLong.length} in ${new Set(measuredLong.map((r) => r.classId)).size} classes`,
     );
   });
 

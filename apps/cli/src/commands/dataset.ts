@@ -40,6 +40,35 @@ export function runsPerSeed(benchmark: Benchmark): Record<string, number> {
   return counts;
 }
 
+/** Trainings (class, lr, batch size) and classes with at least one trained (not predicted) run or long value. */
+export function measuredCoverage(benchmark: Benchmark): {
+  trainings: number;
+  classes: number;
+  longTrainings: number;
+  longClasses: number;
+} {
+  const trainings = new Set<string>();
+  const classes = new Set<number>();
+  for (const run of benchmark.runs()) {
+    if (!run.measured) continue;
+    trainings.add(`${run.classId}/${run.lr}/${run.batchSize}`);
+    classes.add(run.classId);
+  }
+  let longTrainings = 0;
+  const longClasses = new Set<number>();
+  for (const record of benchmark.longRecords()) {
+    if (!record.measured) continue;
+    longTrainings += 1;
+    longClasses.add(record.classId);
+  }
+  return {
+    trainings: trainings.size,
+    classes: classes.size,
+    longTrainings,
+    longClasses: longClasses.size,
+  };
+}
+
 /** Everything `nhb dataset info` reports, as one object. */
 export function describeBenchmark(benchmark: Benchmark, source: DataSource) {
   const coverage = benchmark.coverage();
@@ -56,6 +85,7 @@ export function describeBenchmark(benchmark: Benchmark, source: DataSource) {
       configurations: CONFIGURATION_COUNT,
       classes: CELL_CLASS_COUNT,
     },
+    measured: measuredCoverage(benchmark),
     predictedRuns: coverage.runs - coverage.measuredRuns,
     predictedLongRecords: coverage.longRecords - coverage.measuredLongRecords,
   };
@@ -70,7 +100,7 @@ function printInfo(io: CliIO, info: ReturnType<typeof describeBenchmark>): void 
   io.out(`source          ${where}`);
   io.out(`format          version ${info.formatVersion}`);
   io.out(
-    `protocol        ${protocol.name} v${protocol.version}: ${protocol.shortEpochs} + ${protocol.longEpochs} epochs, ${protocol.imageSize} px, ${count(protocol.trainImages)} / ${count(protocol.validImages)} / ${count(protocol.testImages)} images, ${protocol.stemChannels} channels, ${protocol.cellsPerStage} cells per stage`,
+    `protocol        ${protocol.name} v${protocol.version}: ${protocol.shortEpochs} + ${protocol.longEpochs} epochs, ${protocol.imageSize} px, ${count(protocol.trainImages)} / ${count(protocol.validImages)} / ${count(protocol.testImages)} images, ${protocol.stemChannels} channels, ${protocol.cellsPerStage} cell${protocol.cellsPerStage === 1 ? '' : 's'} per stage`,
   );
   io.out(
     `provenance      ${provenance.source}, written ${provenance.createdAt}${provenance.tool ? ` by ${provenance.tool}` : ''}`,
@@ -90,6 +120,15 @@ function printInfo(io: CliIO, info: ReturnType<typeof describeBenchmark>): void 
   io.out(
     `long values     ${count(coverage.longRecords)} (${count(coverage.measuredLongRecords)} measured, ${count(info.predictedLongRecords)} predicted)`,
   );
+  const m = info.measured;
+  io.out(
+    `measured        ${count(m.trainings)} of ${count(grid.trainings)} trainings (${percent(m.trainings, grid.trainings)}) in ${count(m.classes)} classes; long: ${count(m.longTrainings)} in ${count(m.longClasses)} classes${info.predictedRuns > 0 ? '; the rest predicted by a surrogate' : ''}`,
+  );
+  const extra = provenance as unknown as Record<string, unknown>;
+  if (typeof extra.timeUnit === 'string') io.out(`costs           ${extra.timeUnit}`);
+  if (typeof extra.cpuSeconds === 'number') {
+    io.out(`built with      ${(extra.cpuSeconds / 3600).toFixed(1)} CPU-hours of training`);
+  }
 }
 
 /** A progress bar per named step, for the importer's (step, done, total) callback. */
@@ -122,7 +161,7 @@ export function registerDataset(program: Command, io: CliIO): void {
     .option('--data <path>', DATA_FLAG_HELP)
     .option('--json', 'machine-readable output')
     .action(async (flags: { data?: string; json?: boolean }) => {
-      const { benchmark, source } = await openDataFlag(flags.data, { columns: 'query' });
+      const { benchmark, source } = await openDataFlag(flags.data);
       const info = describeBenchmark(benchmark, source);
       if (flags.json) return printJson(io, info);
       printInfo(io, info);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Benchmark, makeSyntheticRecords, type RunRecord } from '@nashpobench2/dataset';
-import { defaultBenchmarkPath, writeBenchmarkFile } from '@nashpobench2/dataset/node';
+import { writeBenchmarkFile } from '@nashpobench2/dataset/node';
 import { cellClasses } from '@nashpobench2/search-space';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
@@ -234,8 +234,31 @@ describe('nhb query', () => {
     }
   });
 
-  it('says that --data is needed while no benchmark is embedded', async () => {
-    if (defaultBenchmarkPath() !== undefined) return; // a default ships: nothing to check here
+  it('answers from the embedded benchmark without --data, as Benchmark.open() does', async () => {
+    const embedded = await Benchmark.open();
+    const key = { cellCode: '0|00|000', lr: 0.1, batchSize: 64 };
+    const { status, stdout } = await run(
+      'query',
+      key.cellCode,
+      '--lr',
+      '0.1',
+      '--batch-size',
+      '64',
+      '--mode',
+      'test',
+      '--iepoch',
+      '7',
+      '--json',
+    );
+    expect(status).toBe(0);
+    const answer = JSON.parse(stdout[0]);
+    const expected = embedded.query(key, { mode: 'test', iepoch: 7 });
+    expect(answer.accuracy).toBe(expected.accuracy);
+    expect(answer.cost).toBeCloseTo(expected.cost as number, 9);
+    expect(answer.seeds).toEqual([...embedded.seeds]);
+  });
+
+  it('refuses a mode other than test at the long epoch instead of ignoring it', async () => {
     const { status, stderr } = await run(
       'query',
       CLASS.representative,
@@ -243,10 +266,14 @@ describe('nhb query', () => {
       '0.1',
       '--batch-size',
       '256',
+      '--epoch',
+      '200',
+      '--mode',
+      'train',
+      '--data',
+      path,
     );
     expect(status).toBe(2);
-    expect(stderr).toEqual([
-      "nhb: no embedded benchmark is shipped yet; pass --data <file or folder> (convert the paper's data with `nhb dataset import-official <dir> --out <file>`), or --data synthetic",
-    ]);
+    expect(stderr[0]).toMatch(/--mode train does not apply at epoch 200.*allowed: test/);
   });
 });

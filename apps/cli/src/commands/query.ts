@@ -50,7 +50,7 @@ export async function openDataFlag(
   const path = data ?? defaultBenchmarkPath();
   if (path === undefined) {
     throw new UsageError(
-      "no embedded benchmark is shipped yet; pass --data <file or folder> (convert the paper's data with `nhb dataset import-official <dir> --out <file>`), or --data synthetic",
+      "the embedded benchmark is missing from @nashpobench2/dataset (data/); pass --data <file or folder> (convert the paper's data with `nhb dataset import-official <dir> --out <file>`), or --data synthetic",
     );
   }
   const benchmark = await openBenchmark(path, options);
@@ -112,7 +112,7 @@ export function registerQuery(program: Command, io: CliIO): void {
     .option('--seed <n|mean>', "training seed, or 'mean' over the seeds run", 'mean')
     .option('--data <path>', DATA_FLAG_HELP)
     .option('--json', 'machine-readable output')
-    .action(async (cellCode: string, flags: QueryFlags) => {
+    .action(async function (this: Command, cellCode: string, flags: QueryFlags) {
       const key = {
         cellCode,
         lr: parseNumber('--lr', flags.lr),
@@ -128,6 +128,11 @@ export function registerQuery(program: Command, io: CliIO): void {
       const answer = benchmark.query(key, { epoch, mode, iepoch, seed });
       const resolved = benchmark.resolve(key);
       const long = answer.cost === null;
+      if (long && this.getOptionValueSource('mode') === 'cli' && mode !== 'test') {
+        throw new UsageError(
+          `--mode ${mode} does not apply at epoch ${epoch}: long training gives the test accuracy only; allowed: test (or no --mode)`,
+        );
+      }
       const result = {
         accuracy: answer.accuracy,
         cost: answer.cost,

@@ -45,8 +45,17 @@ export interface BenchmarkFlags {
   json?: boolean;
 }
 
-/** The paper's budget, simulated seconds of training cost. */
+/** The paper's budget, simulated seconds of training cost (the default on paper-protocol data). */
 export const PAPER_BUDGET_SECONDS = 20_000;
+
+/**
+ * Default budget on benchmarks of any other protocol (such as the embedded `lite` one), in mean
+ * full 12-epoch evaluations: their runs cost far less than the paper's, so its 20,000 s would buy
+ * thousands of evaluations there. 100 keeps the search short relative to the space, as in the
+ * paper (random search there finishes on the order of a hundred evaluations; measure it on the
+ * authors' data with `nhb compare random-search --data <imported>`).
+ */
+export const DEFAULT_BUDGET_EVALUATIONS = 100;
 
 /** Adds the shared flags to a command. */
 export function addBenchmarkFlags(command: Command): Command {
@@ -54,11 +63,12 @@ export function addBenchmarkFlags(command: Command): Command {
     .option(
       '--budget <seconds>',
       'simulated seconds on the clock after which no evaluation starts; with one worker, the ' +
-        'training cost (default: 20000)',
+        "training cost (default: 20000 on the paper protocol's data, else --budget-evals 100)",
     )
     .option(
       '--budget-evals <n>',
-      'budget as n × the mean cost of a full 12-epoch evaluation (train + valid, over all configurations)',
+      'budget as n × the mean cost of a full 12-epoch evaluation (train + valid, over all ' +
+        'configurations); default 100 on benchmarks of other protocols than the paper',
     )
     .option('--runs <n>', 'seeded runs per optimizer', '100')
     .option('--seed <n>', 'seed of the first run, integer ≥ 0 (run r uses seed + r)', '0')
@@ -98,7 +108,7 @@ export async function openBenchmarkFlag(
   const path = data ?? defaultBenchmarkPath();
   if (path === undefined) {
     throw new UsageError(
-      'no embedded benchmark is shipped yet; pass --data <file> (or --data synthetic)',
+      'the embedded benchmark is missing from @nashpobench2/dataset (data/); pass --data <file> (or --data synthetic)',
     );
   }
   try {
@@ -163,10 +173,15 @@ export interface BudgetFlag {
 }
 
 /**
- * Parses `--budget <seconds>` or `--budget-evals <n>` (not both; neither: the paper's
- * 20,000 s). Both must be numbers > 0.
+ * Parses `--budget <seconds>` or `--budget-evals <n>` (not both; both numbers > 0). Neither:
+ * the default for the benchmark's protocol, the paper's 20,000 s on `paper` data and
+ * {@link DEFAULT_BUDGET_EVALUATIONS} mean evaluations otherwise.
  */
-export function parseBudget(seconds: string | undefined, evaluations?: string): BudgetFlag {
+export function parseBudget(
+  seconds: string | undefined,
+  evaluations?: string,
+  protocolName = 'paper',
+): BudgetFlag {
   if (seconds !== undefined && evaluations !== undefined) {
     throw new UsageError('give --budget <seconds> or --budget-evals <n>, not both');
   }
@@ -177,7 +192,11 @@ export function parseBudget(seconds: string | undefined, evaluations?: string): 
     }
     return { amount, evaluations: true };
   }
-  if (seconds === undefined) return { amount: PAPER_BUDGET_SECONDS, evaluations: false };
+  if (seconds === undefined) {
+    return protocolName === 'paper'
+      ? { amount: PAPER_BUDGET_SECONDS, evaluations: false }
+      : { amount: DEFAULT_BUDGET_EVALUATIONS, evaluations: true };
+  }
   const amount = Number(seconds);
   if (seconds.trim() === '' || !Number.isFinite(amount) || amount <= 0) {
     throw new UsageError(`--budget must be seconds > 0, got '${seconds}'`);
@@ -250,11 +269,12 @@ export async function runBenchmarkFlags(
       `--incumbent must be 'any-fidelity' or 'highest-fidelity', got '${flags.incumbent}'`,
     );
   }
-  const budget = parseBudget(flags.budget, flags.budgetEvals);
+  parseBudget(flags.budget, flags.budgetEvals); // bad values fail before the benchmark loads
   const settings = parseSettingOverrides(flags.set, ids);
   for (const id of ids) resolveSettings(id, settings[id]);
   await checkOutputFlags(flags);
   const { benchmark, source } = await openBenchmarkFlag(flags.data);
+  const budget = parseBudget(flags.budget, flags.budgetEvals, benchmark.protocol.name);
   checkComplete(benchmark, flags.data ?? 'the embedded benchmark');
   if (typeof querySeed === 'number' && !benchmark.seeds.includes(querySeed)) {
     const allowed = benchmark.seeds.join(', ');

@@ -249,7 +249,7 @@ export function registerWeb(program: Command, io: CliIO): void {
       const dataPath = options.data ?? defaultBenchmarkPath();
       if (dataPath === undefined) {
         io.err(
-          'nhb web: no embedded benchmark is shipped yet; the page will ask for one (pass --data <file>)',
+          'nhb web: the embedded benchmark is missing from @nashpobench2/dataset (data/); the page will ask for one (pass --data <file>)',
         );
       }
 
