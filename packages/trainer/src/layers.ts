@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { pytorchBiasBound, pytorchWeightBound, uniformValues } from './pytorch-init.js';
 import {
   batchNormInference,
+  batchNormRunningUpdate,
   batchNormTraining,
   conv2dWithBias,
   avgPool3x3IncludePad as fusedAvgPool3x3,
@@ -132,9 +133,14 @@ export class BatchNorm {
     const count = x.size / x.shape[3];
     const unbiased = count > 1 ? count / (count - 1) : 1;
     const m = BATCH_NORM_MOMENTUM;
-    const newMean = tf.tidy(() => tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
-    const newVariance = tf.tidy(() =>
-      tf.add(tf.mul(this.runningVariance, 1 - m), tf.mul(variance, m * unbiased)),
+    // One kernel (not six ops on the gradient tape) where the backend has it; the same bits.
+    const [newMean, newVariance] = batchNormRunningUpdate(
+      this.runningMean as tf.Tensor1D,
+      this.runningVariance as tf.Tensor1D,
+      mean,
+      variance,
+      m,
+      m * unbiased,
     );
     this.runningMean.assign(newMean);
     this.runningVariance.assign(newVariance);

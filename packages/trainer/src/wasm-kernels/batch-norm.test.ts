@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchNormInference, batchNormTraining } from './batch-norm.js';
+import {
+  BATCH_NORM_RUNNING_UPDATE,
+  batchNormInference,
+  batchNormRunningUpdate,
+  batchNormTraining,
+} from './batch-norm.js';
 import { normals, relativeError, runOn, setupBackends } from './test-support.js';
 
 /** Float64 sums in the fused kernels against float32 ops in the reference: ~1e-7..1e-6 apart. */
@@ -159,5 +164,28 @@ describe('fused batch norm (training mode)', () => {
     tf.dispose(grads);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, gamma, beta]);
+  });
+
+  it('updates running statistics bit for bit as the float32 ops do', async () => {
+    const [rm, rv, m, v] = [normals(37, 80), normals(37, 81), normals(37, 82), normals(37, 83)];
+    const momentum = 0.1;
+    const factor = 0.1 * (2048 / 2047);
+    const tensors = () => [rm, rv, m, v].map((a) => tf.tensor1d(a)) as tf.Tensor1D[];
+    for (const backend of ['wasm', 'cpu'] as const) {
+      const expected = await runOn(backend, () => {
+        const [a, b, c, d] = tensors();
+        return [
+          tf.add(tf.mul(a, 1 - momentum), tf.mul(c, momentum)),
+          tf.add(tf.mul(b, 1 - momentum), tf.mul(d, factor)),
+        ];
+      });
+      const actual = await runOn(backend, () => {
+        const [a, b, c, d] = tensors();
+        return batchNormRunningUpdate(a, b, c, d, momentum, factor);
+      });
+      expect(tf.getKernel(BATCH_NORM_RUNNING_UPDATE, backend)).toBeDefined();
+      expect(Array.from(actual[0])).toEqual(Array.from(expected[0]));
+      expect(Array.from(actual[1])).toEqual(Array.from(expected[1]));
+    }
   });
 });

@@ -417,3 +417,88 @@ export function batchNormInference(
   }
   return tf.batchNorm(x, mean, variance, offset, scale, varianceEpsilon);
 }
+
+/**
+ * Kernel of the running-statistics update: inputs runningMean, runningVariance, mean, variance;
+ * attrs momentum, varianceFactor; outputs the new running mean and variance.
+ */
+export const BATCH_NORM_RUNNING_UPDATE = 'NhbBatchNormRunningUpdate';
+
+/** Attributes of the running-statistics update. */
+interface RunningUpdateAttrs {
+  momentum: number;
+  varianceFactor: number;
+}
+
+function runningUpdateKernel(backendName: 'wasm' | 'cpu') {
+  return ({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] => {
+    const { runningMean, runningVariance, mean, variance } = inputs as Record<
+      string,
+      tf.TensorInfo
+    >;
+    assertFloat32(BATCH_NORM_RUNNING_UPDATE, { runningMean, runningVariance, mean, variance });
+    const { momentum, varianceFactor } = attrs as unknown as RunningUpdateAttrs;
+    const host = hostTensors(backend, backendName);
+    const meanInfo = host.alloc(runningMean.shape);
+    const varianceInfo = host.alloc(runningVariance.shape);
+    const [rm, rv, m, v, meanOut, varianceOut] = [
+      runningMean,
+      runningVariance,
+      mean,
+      variance,
+      meanInfo,
+      varianceInfo,
+    ].map((t) => host.view(t));
+    // Each product and sum rounded to float32, as the ops mul, mul, add do.
+    const f = Math.fround;
+    const [keep, take, takeVariance] = [f(1 - momentum), f(momentum), f(varianceFactor)];
+    for (let c = 0; c < rm.length; c++) {
+      meanOut[c] = f(rm[c] * keep) + f(m[c] * take);
+      varianceOut[c] = f(rv[c] * keep) + f(v[c] * takeVariance);
+    }
+    return [meanInfo, varianceInfo];
+  };
+}
+
+let runningRegistered = false;
+
+/**
+ * PyTorch's running-statistics update, (1 − momentum)·running + momentum·batch for the mean and
+ * (1 − momentum)·running + varianceFactor·batch for the variance (varianceFactor = momentum ·
+ * the unbiasing factor), as one kernel where the backend has it (else the six ops, same bits).
+ * Not differentiable: one kernel instead of six ops and their tape entries inside the training
+ * step's gradient scope.
+ */
+export function batchNormRunningUpdate(
+  runningMean: tf.Tensor1D,
+  runningVariance: tf.Tensor1D,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  momentum: number,
+  varianceFactor: number,
+): [tf.Tensor1D, tf.Tensor1D] {
+  if (!runningRegistered) {
+    runningRegistered = true;
+    for (const backendName of ['wasm', 'cpu'] as const) {
+      tf.registerKernel({
+        kernelName: BATCH_NORM_RUNNING_UPDATE,
+        backendName,
+        kernelFunc: runningUpdateKernel(backendName) as unknown as tf.KernelFunc,
+      });
+    }
+  }
+  const floats = [runningMean, runningVariance, mean, variance].every((t) => t.dtype === 'float32');
+  if (floats && tf.getKernel(BATCH_NORM_RUNNING_UPDATE, tf.getBackend()) !== undefined) {
+    const out = tf
+      .engine()
+      .runKernel(BATCH_NORM_RUNNING_UPDATE, { runningMean, runningVariance, mean, variance }, {
+        momentum,
+        varianceFactor,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    return [out[0] as tf.Tensor1D, out[1] as tf.Tensor1D];
+  }
+  return tf.tidy(() => [
+    tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(mean, momentum)) as tf.Tensor1D,
+    tf.add(tf.mul(runningVariance, 1 - momentum), tf.mul(variance, varianceFactor)) as tf.Tensor1D,
+  ]);
+}

@@ -20,10 +20,12 @@ import { makeCastWasm, makeIdentityWasm } from './shared-copies.js';
 export { AVG_POOL_3X3_INCLUDE_PAD, avgPool3x3IncludePad } from './avg-pool.js';
 export {
   BATCH_NORM_INFERENCE,
+  BATCH_NORM_RUNNING_UPDATE,
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
   type BatchNormTrainingResult,
   batchNormInference,
+  batchNormRunningUpdate,
   batchNormTraining,
 } from './batch-norm.js';
 
