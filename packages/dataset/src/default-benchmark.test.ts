@@ -93,3 +93,11 @@ describe('the embedded default benchmark', () => {
     }
   });
 });
+
+describe('the browser path to the embedded benchmark', () => {
+  it('names the same file as DEFAULT_BENCHMARK_FILE (bundlers need the literal)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const source = await readFile(new URL('./open-source.ts', import.meta.url), 'utf8');
+    expect(source).toContain(`new URL('../data/${DEFAULT_BENCHMARK_FILE}', import.meta.url)`);
+  });
+});

@@ -42,6 +42,8 @@ export const NO_DEFAULT_MESSAGE =
  * the file as an asset, so `Benchmark.open()` works in the browser too.
  */
 function defaultBenchmarkUrl(): URL {
+  // Written out in full (not from DEFAULT_BENCHMARK_FILE) so bundlers can see the asset; a test
+  // checks the two agree.
   return new URL('../data/default-v1.parquet', import.meta.url);
 }
 
@@ -79,8 +81,19 @@ export async function openSource(
     if (url.protocol === 'file:' || typeof fetch !== 'function') {
       throw new MissingDataError(NO_DEFAULT_MESSAGE);
     }
-    const response = await fetch(url).catch(() => undefined);
-    if (!response?.ok) throw new MissingDataError(NO_DEFAULT_MESSAGE);
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch (error) {
+      throw new MissingDataError(
+        `dataset: cannot fetch the embedded benchmark at ${url.href}: ${(error as Error).message}`,
+      );
+    }
+    if (!response.ok) throw new MissingDataError(`${NO_DEFAULT_MESSAGE} (HTTP ${response.status})`);
+    // Servers that answer unknown paths with index.html would otherwise give a Parquet error.
+    if (/^text\/html/i.test(response.headers.get('content-type') ?? '')) {
+      throw new MissingDataError(`${NO_DEFAULT_MESSAGE} (the server sent an HTML page)`);
+    }
     return readBenchmarkBytes(await response.arrayBuffer(), options);
   }
   if (source instanceof ArrayBuffer) return readBenchmarkBytes(source, options);
