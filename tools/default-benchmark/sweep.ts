@@ -23,12 +23,15 @@ import { parseArgs } from 'node:util';
 import {
   BACKEND_CHOICES,
   type BackendChoice,
+  type FromWorker,
   finishedUnits,
   LITE_PROTOCOL,
   loadPreparedData,
   parseShard,
   type SweepConfig,
   shardFromEnvironment,
+  sweepWorkerEntry,
+  type ToWorker,
 } from '@nashpobench2/trainer/node';
 import { type PlannedRun, planDefaultBenchmark, runId } from './plan.js';
 import {
@@ -43,7 +46,6 @@ import {
   runCost,
   runQueue,
 } from './sweep-core.js';
-import type { FromLane, ToLane } from './worker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -89,9 +91,10 @@ class Lane {
   ) {}
 
   private start(): Promise<void> {
-    const entry = join(here, 'worker.ts');
-    const child = fork(entry, [], {
-      execArgv: ['--import', 'tsx'],
+    // The trainer's own sweep worker: one planned run = one unit (a long run: one seed).
+    const entry = sweepWorkerEntry();
+    const child = fork(entry.path, [], {
+      execArgv: entry.execArgv,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child = child;
@@ -99,7 +102,7 @@ class Lane {
       this.stderr = (this.stderr + chunk).slice(-4000);
     });
     return new Promise<void>((resolveReady, rejectReady) => {
-      child.on('message', (message: FromLane) => {
+      child.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {
           log(
             `worker ${this.index}: backend ${message.backend} (${message.device})${message.skipped.length ? `; skipped: ${message.skipped.join('; ')}` : ''}`,
@@ -136,7 +139,7 @@ class Lane {
           pending.reject(error);
         }
       });
-      child.send({ type: 'init', config: this.config } satisfies ToLane);
+      child.send({ type: 'init', config: this.config } satisfies ToWorker);
     });
   }
 
@@ -149,12 +152,14 @@ class Lane {
     await this.ready;
     return new Promise<RunOutcome>((resolveRun, rejectRun) => {
       this.pending = { id, resolve: resolveRun, reject: rejectRun, onEpoch };
-      this.child?.send({ type: 'run', id, run } satisfies ToLane);
+      const task = { cellCode: run.cellCode, lr: run.lr, batchSize: run.batchSize, seed: run.seed };
+      const seeds = run.schedule === 'long' ? [run.seed] : undefined;
+      this.child?.send({ type: 'unit', id, task, seeds } satisfies ToWorker);
     });
   }
 
   stop(): void {
-    if (this.child?.connected) this.child.send({ type: 'stop' } satisfies ToLane);
+    if (this.child?.connected) this.child.send({ type: 'stop' } satisfies ToWorker);
   }
 
   kill(): void {

@@ -39,4 +39,6 @@ export {
   type SweepEvent,
   type SweepOptions,
   type SweepSummary,
+  sweepWorkerEntry,
 } from './sweep-runner.js';
+export type { FromWorker, ToWorker } from './sweep-worker.js';

@@ -123,7 +123,11 @@ export async function finishedUnits(out: string, protocol: TrainerProtocol): Pro
   return finished;
 }
 
-function workerEntry(): { path: string; execArgv: string[] } {
+/**
+ * Path and Node arguments to fork a sweep worker process (see sweep-worker.ts for its messages):
+ * the compiled worker, or the TypeScript source with tsx under a TypeScript runner.
+ */
+export function sweepWorkerEntry(): { path: string; execArgv: string[] } {
   const self = fileURLToPath(import.meta.url);
   // Under a TypeScript runner (tests, tsx) the worker is the .ts source and needs tsx to load.
   if (self.endsWith('.ts')) {
@@ -246,7 +250,7 @@ function runInWorkers(
   finish: Finish,
   signal?: AbortSignal,
 ): Promise<void> {
-  const entry = workerEntry();
+  const entry = sweepWorkerEntry();
   const queue = units.map((unit, id) => ({ unit, id }));
   const children: ChildProcess[] = [];
   let active = count;

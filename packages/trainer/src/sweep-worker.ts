@@ -1,7 +1,8 @@
 /**
- * Entry of a sweep worker process (started by `runSweep` with child_process.fork): receives its
- * configuration and then one unit at a time over IPC, trains it, writes its part file and reports
- * epochs and results back.
+ * Entry of a sweep worker process (started by `runSweep`, or by any driver, with
+ * child_process.fork at `sweepWorkerEntry()`): receives its configuration and then one unit at a
+ * time over IPC (`ToWorker`), trains it, writes its part file and reports epochs and results back
+ * (`FromWorker`), with the CPU time the unit took.
  */
 import { type SweepConfig, SweepExecutor } from './sweep-executor.js';
 import type { SweepTask } from './sweep-plan.js';
@@ -23,7 +24,15 @@ export type FromWorker =
       validAccuracy: number;
       seed: number;
     }
-  | { type: 'done'; id: number; path: string; accuracy: number; seconds: number }
+  | {
+      type: 'done';
+      id: number;
+      path: string;
+      accuracy: number;
+      seconds: number;
+      /** CPU seconds (user + system) this process spent on the unit. */
+      cpuSeconds: number;
+    }
   | { type: 'error'; id: number | null; message: string };
 
 function send(message: FromWorker): void {
@@ -55,6 +64,7 @@ process.on('message', async (message: ToWorker) => {
   const { id, task, seeds } = message;
   try {
     if (!executor) throw new Error('sweep worker: a unit arrived before init');
+    const cpu = process.cpuUsage();
     const result = seeds
       ? await executor.runLong(task, seeds, (metrics, epochs, seed) =>
           send({
@@ -76,7 +86,8 @@ process.on('message', async (message: ToWorker) => {
             seed: task.seed,
           }),
         );
-    send({ type: 'done', id, ...result });
+    const used = process.cpuUsage(cpu);
+    send({ type: 'done', id, ...result, cpuSeconds: (used.user + used.system) / 1e6 });
   } catch (error) {
     send({ type: 'error', id, message: (error as Error).message });
   }
