@@ -1,11 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configIndex } from '@nashpobench2/search-space';
 import { parquetMetadata } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { Benchmark } from './benchmark.js';
 import { FormatError } from './errors.js';
-import { encodeBenchmark, readBenchmarkBytes } from './node.js';
+import { encodeBenchmark, mergeBenchmarks, readBenchmarkBytes, writeBenchmark } from './node.js';
 import { makeSyntheticRecords } from './synthetic.js';
 import { MODES, type RunRecord } from './types.js';
 
@@ -165,6 +167,37 @@ describe('optional predicted-spread series', () => {
     expect(run.cellCode).toBe('0|00|000');
     for (const field of SPREAD_FIELDS) expect(run[field]).toBeUndefined();
     expect(bench.secondsStdAt(configIndex(run), 'train', 1)).toBeNaN();
+  });
+
+  it('keeps the spreads when files with and without them are merged', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'nhb-dataset-spread-'));
+    try {
+      const withPath = join(folder, 'with.parquet');
+      const withoutPath = join(folder, 'without.parquet');
+      await writeBenchmark(
+        withPath,
+        runs.filter((r) => r.classId === 7),
+        [],
+        data.metadata,
+      );
+      await writeBenchmark(
+        withoutPath,
+        runs.filter((r) => r.classId === 0),
+        [],
+        data.metadata,
+      );
+      const out = join(folder, 'merged.parquet');
+      await mergeBenchmarks([withoutPath, withPath], out);
+      const read = bySeedKey((await Benchmark.open(out)).runs());
+      expect(read.size).toBe(runs.length);
+      for (const run of runs) {
+        const back = read.get(`${keyOf(run)} ${run.seed}`) as RunRecord;
+        expect(back.validAccuracyStd).toEqual(run.validAccuracyStd);
+        expect(back.trainSecondsStd).toEqual(run.trainSecondsStd);
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('skips the spread columns when opened for queries only', async () => {
