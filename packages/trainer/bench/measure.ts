@@ -12,11 +12,13 @@ import '../src/register-gradients.js';
 import { NesterovSgd } from '../src/sgd.js';
 import {
   AVG_POOL_3X3_INCLUDE_PAD,
+  BATCH_NORM_RUNNING_UPDATE,
   BATCH_NORM_TRAINING,
   CONV2D_BIAS,
   registerCustomKernels,
   registerWasmKernels,
 } from '../src/wasm-kernels/index.js';
+import { RELU_GRAD } from '../src/wasm-kernels/relu-grad.js';
 import { registerStockFallbacks } from './stock-fallbacks.js';
 
 /** Network sizes of the benchmark. */
@@ -76,7 +78,13 @@ async function setup(backend: 'wasm' | 'cpu', kernels: 'fast' | 'stock'): Promis
   } else {
     registerCustomKernels();
     // The network falls back to tfjs-core's composite ops when these are not registered.
-    for (const name of [BATCH_NORM_TRAINING, AVG_POOL_3X3_INCLUDE_PAD, CONV2D_BIAS]) {
+    for (const name of [
+      BATCH_NORM_TRAINING,
+      AVG_POOL_3X3_INCLUDE_PAD,
+      CONV2D_BIAS,
+      BATCH_NORM_RUNNING_UPDATE,
+      RELU_GRAD,
+    ]) {
       tf.unregisterKernel(name, backend);
     }
     if (backend === 'wasm') registerStockFallbacks();

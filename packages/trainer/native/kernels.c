@@ -457,3 +457,19 @@ void avg_pool_tiles_grad(const float *dy, float *dx, int n, int h, int w, int c,
     }
   }
 }
+
+/*
+ * Gradient of ReLU as tfjs composes it, dy·step(x) with step(x) = NaN for NaN x, 1 for x > 0,
+ * else 0 (so the same bits, signed zeros included). size a multiple of 4.
+ */
+EXPORT("relu_grad")
+void relu_grad(const float *dy, const float *x, float *dx, int size) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int i = 0; i < size; i += 4) {
+    const v128_t xv = wasm_v128_load(x + i);
+    v128_t s = wasm_v128_bitselect(one, zero, wasm_f32x4_gt(xv, zero));
+    s = wasm_v128_bitselect(xv, s, wasm_f32x4_ne(xv, xv));
+    wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), s));
+  }
+}

@@ -11,6 +11,7 @@ import {
 } from '@nashpobench2/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { avgPool3x3IncludePad, BatchNorm, Conv2d, Linear, ParameterStore } from './layers.js';
+import { registerReluGrad } from './wasm-kernels/relu-grad.js';
 
 /** ReLU → 3×3 conv (no bias, channels kept) → batch norm: the cell's convolution op. */
 class ReluConvBn {
@@ -159,6 +160,8 @@ export interface Network {
  */
 export function createNetwork(cellCode: CellCode, options: NetworkOptions = {}): Network {
   const { seed = 0, ...shapeOptions } = options;
+  // ReLU's gradient as one kernel on 'wasm' and 'cpu' (same bits as tfjs-core's three).
+  registerReluGrad();
   const shape = { ...PAPER_NETWORK_SHAPE, ...shapeOptions };
   parseCellCode(cellCode);
 

@@ -14,6 +14,7 @@ import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
 import { makeConv2dBackpropInputWasm } from './conv2d-backprop-input.js';
 import { makeConv2dWasm, makeFusedConv2dWasm, registerConvBiasKernels } from './conv2d-forward.js';
 import { makeAvgPoolGradWasm, makeSumWasm } from './reductions.js';
+import { registerReluGrad } from './relu-grad.js';
 import { registerSgdKernels } from './sgd-update.js';
 import { makeCastWasm, makeIdentityWasm } from './shared-copies.js';
 
@@ -41,6 +42,7 @@ export function registerCustomKernels(): void {
   registerAvgPoolKernels();
   registerSgdKernels();
   registerConvBiasKernels();
+  registerReluGrad();
 }
 
 /** Replaces the 'wasm' kernel `kernelName` by `make(stock kernel function)`. */

@@ -55,6 +55,7 @@ export interface SimdKernels {
     left: number,
   ): void;
   flip_filter(w: number, wt: number, kh: number, kw: number, ci: number, co: number): void;
+  relu_grad(dy: number, x: number, dx: number, size: number): void;
   channel_sums(x: number, sums: number, pixels: number, c: number): void;
   avg_pool_tiles_grad(
     dy: number,
