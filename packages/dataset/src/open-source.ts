@@ -5,7 +5,10 @@ import type { BenchmarkMetadata } from './types.js';
 
 /** Options of `Benchmark.open`. */
 export interface OpenOptions {
-  /** 'all' (default) loads every column; 'query' skips the loss columns (runs() then throws). */
+  /**
+   * 'all' (default) loads every column; 'query' skips the loss, CPU-seconds and spread columns
+   * (runs() then throws).
+   */
   columns?: 'all' | 'query';
 }
 
