@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** One PyTorch measurement, images per second. */
@@ -68,4 +68,37 @@ export function runTorchReference(
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** One PyTorch measurement in process CPU milliseconds per step (see bench/torch-cpu.py). */
+export interface TorchCpuRow {
+  readonly network: string;
+  readonly cell: string;
+  readonly batch: number;
+  readonly trainCpuMs: number;
+  readonly evalCpuMs: number;
+}
+
+/**
+ * PyTorch's training and evaluation steps of the reference network in CPU time on `threads`
+ * threads (1: the cost of a step on one core, whatever else loads the machine).
+ */
+export function runTorchCpu(networks: string[], cells: string[], threads: number): TorchCpuRow[] {
+  const script = fileURLToPath(new URL('./torch-cpu.py', import.meta.url));
+  const output = execFileSync(
+    PYTHON,
+    [script, dirname(SCRIPT), networks.join(','), cells.join(','), String(threads)],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' },
+  );
+  return output
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+    .map((r) => ({
+      network: r.setting,
+      cell: r.cell,
+      batch: r.batch,
+      trainCpuMs: r.train_cpu_ms,
+      evalCpuMs: r.eval_cpu_ms,
+    }));
 }

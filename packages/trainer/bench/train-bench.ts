@@ -11,7 +11,8 @@
  * Options: --backends wasm,cpu; --kernels fast|stock; --network lite|paper (comma list);
  * --cells A,B; --batches 64,256; --steps N (timed train steps, median), --eval-steps N,
  * --warmup N; --parallel P (P processes run the same setting at once, throughputs add up);
- * --torch; --profile (CPU ms per kernel over --profile-steps N steps, default 3;
+ * --torch; --torch-cpu (PyTorch's step in CPU time on 1 thread, beside the WASM CPU time:
+ * a per-core comparison that holds on a loaded machine); --profile (CPU ms per kernel over --profile-steps N steps, default 3;
  * --profile-shapes also by input shapes, all of them); --json FILE (appends one line per
  * setting).
  * Each setting runs in fresh processes, so WASM heaps and caches do not carry over.
@@ -23,7 +24,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runWorker, type WorkerResult } from './measure.js';
-import { runTorchReference, type TorchRow, torchUnavailable } from './torch-reference.js';
+import {
+  runTorchCpu,
+  runTorchReference,
+  type TorchCpuRow,
+  type TorchRow,
+  torchUnavailable,
+} from './torch-reference.js';
 
 // pnpm 10 passes the `--` of `pnpm bench -- --flag` through; it separates nothing here.
 const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
@@ -40,6 +47,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     parallel: { type: 'string', default: '1' },
     torch: { type: 'boolean', default: false },
+    'torch-cpu': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'profile-steps': { type: 'string', default: '3' },
     'profile-shapes': { type: 'boolean', default: false },
@@ -155,6 +163,12 @@ async function main(): Promise<void> {
     if (why) console.log(`# PyTorch reference skipped: ${why}`);
     else torch = runTorchReference(networks, cells, parallel);
   }
+  let torchCpu: TorchCpuRow[] = [];
+  if (values['torch-cpu']) {
+    const why = torchUnavailable();
+    if (why) console.log(`# PyTorch CPU-time reference skipped: ${why}`);
+    else torchCpu = runTorchCpu(networks, cells, 1);
+  }
 
   console.log(
     '| backend | network | cell | batch | train img/s | eval img/s | step ms | fwd train ms | fwd eval ms | step/fwd train | step/fwd eval | step CPU ms | step/fwd CPU | torch train img/s | torch eval img/s | train vs torch | eval vs torch |',
@@ -177,6 +191,16 @@ async function main(): Promise<void> {
           console.log(
             `| ${backend} | ${network} | \`${cell}\` | ${batch} | ${format(trainIps)} | ${format(evalIps)} | ${format(mid('stepMs'))} | ${format(mid('trainForwardMs'))} | ${format(mid('evalForwardMs'))} | ${(mid('stepMs') / mid('trainForwardMs')).toFixed(2)} | ${(mid('stepMs') / mid('evalForwardMs')).toFixed(2)} | ${format(mid('stepCpuMs'))} | ${(mid('stepCpuMs') / mid('trainForwardCpuMs')).toFixed(2)} | ${ref ? format(ref.trainImagesPerSecond) : '-'} | ${ref ? format(ref.evalImagesPerSecond) : '-'} | ${pct(trainIps, ref?.trainImagesPerSecond)} | ${pct(evalIps, ref?.evalImagesPerSecond)} |`,
           );
+          const refCpu = torchCpu.find(
+            (t) => t.network === network && t.cell === cell && t.batch === batch,
+          );
+          if (refCpu) {
+            const wasmCpu = rows.map((r) => r.stepCpuMs).reduce((a, b) => a + b, 0) / rows.length;
+            const perCore = refCpu.trainCpuMs / wasmCpu;
+            console.log(
+              `#   per core, CPU ms per train step: PyTorch (1 thread) ${format(refCpu.trainCpuMs)}, WASM ${format(wasmCpu)} (mean of ${rows.length}): ${(100 * perCore).toFixed(0)}%; ${parallel} WASM process(es) at this CPU time: ${format((parallel * 1000 * batch) / wasmCpu)} img/s`,
+            );
+          }
           if (network === 'paper' || values.profile) {
             console.log(
               `#   WASM heap after the steps: ${rows.map((r) => r.memoryMiB.toFixed(0)).join(', ')} MiB`,
