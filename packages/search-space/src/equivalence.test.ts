@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allCellCodes, formatCellCode, parseCellCode } from './cell-code.js';
+import { CLASS_IDS_BASE36 } from './data/class-ids.js';
 import { OFFICIAL_LONG_RUN_CELLS } from './data/official-long-run-cells.js';
 import { OFFICIAL_REPRESENTATIVES } from './data/official-representatives.js';
 import {
@@ -10,6 +11,10 @@ import {
   canonicalForm,
   cellClasses,
   cellClassOf,
+  classIdsByCellIndex,
+  computeClassIds,
+  decodeClassIds,
+  encodeClassIds,
   representativeOf,
 } from './equivalence.js';
 
@@ -92,5 +97,16 @@ describe('equivalence classes', () => {
         expect(canonicalForm(a) === canonicalForm(b)).toBe(cellClassOf(a).id === cellClassOf(b).id);
       }),
     );
+  });
+});
+
+describe('the precomputed class table', () => {
+  it('equals a fresh canonicalization of all 4,096 codes (regenerate with scripts/gen-class-ids.ts)', () => {
+    const fresh = computeClassIds();
+    expect(fresh).toHaveLength(4096);
+    expect(decodeClassIds(CLASS_IDS_BASE36)).toEqual(fresh);
+    expect(classIdsByCellIndex()).toEqual(fresh);
+    expect(decodeClassIds(encodeClassIds(fresh))).toEqual(fresh);
+    expect(new Set(fresh).size).toBe(1011);
   });
 });

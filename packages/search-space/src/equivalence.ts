@@ -1,4 +1,5 @@
 import { allCellCodes, type CellCode, cellIndex, parseCellCode } from './cell-code.js';
+import { CLASS_IDS_BASE36 } from './data/class-ids.js';
 import { OFFICIAL_REPRESENTATIVES } from './data/official-representatives.js';
 import { NhbError } from './errors.js';
 import { EDGES, OP_SKIP, OP_ZERO } from './operations.js';
@@ -150,7 +151,11 @@ interface ClassTable {
 
 let table: ClassTable | undefined;
 
-function buildTable(): ClassTable {
+/**
+ * Class id of every code by canonicalizing each of the 4,096 graphs (about 0.2-0.4 s): the
+ * definition, used to generate and test the precomputed table in data/class-ids.ts.
+ */
+export function computeClassIds(): Int16Array {
   const representatives = [...OFFICIAL_REPRESENTATIVES].sort();
   const idByForm = new Map<string, number>();
   representatives.forEach((code, id) => {
@@ -160,10 +165,8 @@ function buildTable(): ClassTable {
     }
     idByForm.set(form, id);
   });
-
-  const members: CellCode[][] = representatives.map(() => []);
   const codes = allCellCodes();
-  const classIdByCellIndex = new Int16Array(codes.length);
+  const ids = new Int16Array(codes.length);
   codes.forEach((code, index) => {
     const id = idByForm.get(canonicalForm(code));
     if (id === undefined) {
@@ -172,10 +175,31 @@ function buildTable(): ClassTable {
         `search-space: cell ${code} has no official representative`,
       );
     }
-    classIdByCellIndex[index] = id;
-    members[id].push(code);
+    ids[index] = id;
   });
+  return ids;
+}
 
+/** Decodes data/class-ids.ts: two base-36 digits per code, in official code order. */
+export function decodeClassIds(text: string): Int16Array {
+  const ids = new Int16Array(text.length / 2);
+  for (let i = 0; i < ids.length; i++) ids[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 36);
+  return ids;
+}
+
+/** Encodes class ids as data/class-ids.ts stores them (see `decodeClassIds`). */
+export function encodeClassIds(ids: Int16Array): string {
+  return Array.from(ids, (id) => id.toString(36).padStart(2, '0')).join('');
+}
+
+function buildTable(): ClassTable {
+  // Precomputed (a test checks it against computeClassIds): no 0.3 s stall on first use.
+  const classIdByCellIndex = decodeClassIds(CLASS_IDS_BASE36);
+  const representatives = [...OFFICIAL_REPRESENTATIVES].sort();
+  const members: CellCode[][] = representatives.map(() => []);
+  allCellCodes().forEach((code, index) => {
+    members[classIdByCellIndex[index]].push(code);
+  });
   const classes = representatives.map((representative, id) => ({
     id,
     representative,
@@ -189,7 +213,7 @@ function classTable(): ClassTable {
   return table;
 }
 
-/** All 1,011 classes of equivalent cells, ordered by id. Computed once, on first use (~50 ms). */
+/** All 1,011 classes of equivalent cells, ordered by id. Built once, on first use (~1 ms). */
 export function cellClasses(): readonly CellClass[] {
   return classTable().classes;
 }
