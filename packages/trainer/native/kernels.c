@@ -180,9 +180,9 @@ void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int h
 }
 
 /*
- * Stride-1 convolution of a zero-padded input:
- *   out[n, i, j, o] = Σ_{th, tw, k} in[n, i + th, j + tw, k] · wk[th, tw, k, o]
- * with in [n, hp, wp, cin] (hp ≥ h + kh − 1, wp ≥ w + kw − 1) and out [n, h, w, cout]. Blocks of
+ * Convolution of a zero-padded input with stride s:
+ *   out[n, i, j, o] = Σ_{th, tw, k} in[n, i·s + th, j·s + tw, k] · wk[th, tw, k, o]
+ * with in [n, hp, wp, cin] (hp ≥ (h − 1)·s + kh, wp ≥ (w − 1)·s + kw) and out [n, h, w, cout]. Blocks of
  * P output pixels of a row × VB vectors of 4 output channels stay in registers while the
  * reduction runs over taps and input channels.
  */
@@ -191,6 +191,7 @@ typedef struct {
   const float *wk;
   float *out;
   int wp, cin, cout, kh, kw;
+  int step; /* stride · cin: floats from one output pixel's window to the next one's */
 } conv_t;
 
 /* The accumulators' start: the bias, or zero when there is none (bias pointer 0). */
@@ -213,7 +214,7 @@ INLINE v128_t conv_start(const float *bias, int o) {
           v128_t g[VB];                                                                   \
           for (int v = 0; v < VB; v++) g[v] = wasm_v128_load(wt + 4 * v);                 \
           for (int q = 0; q < P; q++) {                                                   \
-            const v128_t s = wasm_v128_load32_splat(ip + q * p->cin);                     \
+            const v128_t s = wasm_v128_load32_splat(ip + q * p->step);                    \
             for (int v = 0; v < VB; v++)                                                  \
               acc[q][v] = wasm_f32x4_add(acc[q][v], wasm_f32x4_mul(s, g[v]));             \
           }                                                                               \
@@ -241,9 +242,9 @@ DEFINE_CONV_BLOCK(1, 1)
   } while (0)
 
 /* See conv_t above, plus bias[o] when bias is not 0; cout must be a multiple of 4. */
-EXPORT("conv2d_s1_padded")
-void conv2d_s1_padded(const float *in, const float *wk, const float *bias, float *out, int n,
-                      int hp, int wp, int cin, int h, int w, int cout, int kh, int kw) {
+EXPORT("conv2d_padded")
+void conv2d_padded(const float *in, const float *wk, const float *bias, float *out, int n,
+                   int hp, int wp, int cin, int h, int w, int cout, int kh, int kw, int stride) {
   conv_t p;
   p.in = in;
   p.wk = wk;
@@ -253,18 +254,19 @@ void conv2d_s1_padded(const float *in, const float *wk, const float *bias, float
   p.cout = cout;
   p.kh = kh;
   p.kw = kw;
+  p.step = stride * cin;
   for (int img = 0; img < n; img++) {
     for (int i = 0; i < h; i++) {
-      const float *irow = in + ((img * hp + i) * wp) * cin;
+      const float *irow = in + ((img * hp + i * stride) * wp) * cin;
       float *orow = out + ((img * h + i) * w) * cout;
       int j = 0;
       for (; j + 4 <= w; j += 4) {
-        const float *ip = irow + j * cin;
+        const float *ip = irow + j * p.step;
         float *op = orow + j * cout;
         CONV_CHANNELS(4);
       }
       for (; j < w; j++) {
-        const float *ip = irow + j * cin;
+        const float *ip = irow + j * p.step;
         float *op = orow + j * cout;
         CONV_CHANNELS(1);
       }

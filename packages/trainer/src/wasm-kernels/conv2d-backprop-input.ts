@@ -127,7 +127,7 @@ export function makeConv2dBackpropInputWasm(stock: tf.KernelFunc) {
         filterWidth - 1 - info.padInfo.left,
       );
       simd.flip_filter(pFilter, pFlipped, filterHeight, filterWidth, inChannels, outChannels);
-      simd.conv2d_s1_padded(
+      simd.conv2d_padded(
         pPadded,
         pFlipped,
         0,
@@ -141,6 +141,7 @@ export function makeConv2dBackpropInputWasm(stock: tf.KernelFunc) {
         inChannels,
         filterHeight,
         filterWidth,
+        1,
       );
       release(backend, padded, flipped);
       return dx;

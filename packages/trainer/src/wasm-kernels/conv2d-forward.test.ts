@@ -37,8 +37,12 @@ const CASES: {
   },
   { input: [2, 9, 7, 4], filter: [3, 3, 4, 4], stride: 1, pad: 'valid' },
   { input: [2, 6, 5, 4], filter: [5, 5, 4, 8], stride: 1, pad: 'same' },
-  // Not the SIMD kernel's (stride 2; 6 output channels): the stock kernel.
+  // Strides 2 and 3 (the reduction block's conv_a; a valid window that leaves rows unread).
   { input: [2, 8, 8, 4], filter: [3, 3, 4, 8], stride: 2, pad: 1 },
+  { input: [4, 16, 16, 8], filter: [3, 3, 8, 16], stride: 2, pad: 1 },
+  { input: [2, 10, 11, 4], filter: [3, 3, 4, 8], stride: 3, pad: 'valid' },
+  { input: [2, 9, 9, 4], filter: [2, 2, 4, 4], stride: 2, pad: 0 },
+  // Not the SIMD kernel's (6 output channels): the stock kernel.
   { input: [2, 8, 8, 4], filter: [3, 3, 4, 6], stride: 1, pad: 1 },
 ];
 

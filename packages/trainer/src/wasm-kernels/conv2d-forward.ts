@@ -1,6 +1,6 @@
 /**
  * Forward `Conv2D` and `FusedConv2D` (bias, no activation) for the WASM backend on the package's
- * SIMD convolution (`native/kernels.c`): for stride 1, dilation 1, NHWC float32 and output
+ * SIMD convolution (`native/kernels.c`): for equal strides, dilation 1, NHWC float32 and output
  * channels in multiples of 4, x is zero-padded once and convolved with pixel × channel blocks
  * held in registers (1.3-1.5× the throughput of the backend's XNNPACK convolution on the
  * trainer's layers). Everything else goes to the stock kernel.
@@ -43,9 +43,8 @@ function simdConv2d(
     attrs.dimRoundingMode,
   );
   const { strideHeight, strideWidth, dilationHeight, dilationWidth, outChannels } = info;
-  if (strideHeight !== 1 || strideWidth !== 1 || dilationHeight !== 1 || dilationWidth !== 1) {
-    return null;
-  }
+  if (strideHeight !== strideWidth || dilationHeight !== 1 || dilationWidth !== 1) return null;
+  const stride = strideHeight;
   if (outChannels % 4 !== 0) return null;
   if (bias && bias.shape.reduce((a, b) => a * b, 1) !== outChannels) return null;
   const simd = simdKernels(backend);
@@ -55,9 +54,12 @@ function simdConv2d(
   const { filterHeight, filterWidth } = info;
   // Bottom and right padding only set hp and wp: rows and columns past them are never read.
   const { top, left } = info.padInfo;
-  const hp = outHeight + filterHeight - 1;
-  const wp = outWidth + filterWidth - 1;
-  const needsPad = top !== 0 || left !== 0 || hp !== inHeight || wp !== inWidth;
+  // Rows and columns the windows reach, padding included: a zero-padded copy of x when they
+  // reach past it (or start before it), else x itself (trailing rows no window reads stay).
+  const reachH = (outHeight - 1) * stride + filterHeight;
+  const reachW = (outWidth - 1) * stride + filterWidth;
+  const needsPad = top !== 0 || left !== 0 || reachH > inHeight || reachW > inWidth;
+  const [hp, wp] = needsPad ? [reachH, reachW] : [inHeight, inWidth];
   const padded = needsPad ? backend.makeOutput([batchSize, hp, wp, inChannels], 'float32') : x;
   const out = backend.makeOutput(info.outShape, 'float32');
   if (needsPad) {
@@ -74,7 +76,7 @@ function simdConv2d(
       left,
     );
   }
-  simd.conv2d_s1_padded(
+  simd.conv2d_padded(
     pointerOf(backend, padded),
     pointerOf(backend, filter),
     bias ? pointerOf(backend, bias) : 0,
@@ -88,6 +90,7 @@ function simdConv2d(
     outChannels,
     filterHeight,
     filterWidth,
+    stride,
   );
   if (needsPad) release(backend, padded);
   return out;

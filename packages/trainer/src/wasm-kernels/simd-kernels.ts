@@ -27,7 +27,7 @@ export interface SimdKernels {
     padTop: number,
     padLeft: number,
   ): void;
-  conv2d_s1_padded(
+  conv2d_padded(
     input: number,
     filter: number,
     bias: number,
@@ -41,6 +41,7 @@ export interface SimdKernels {
     cout: number,
     kh: number,
     kw: number,
+    stride: number,
   ): void;
   pad_nhwc(
     src: number,
