@@ -206,21 +206,21 @@ INLINE v128_t conv_start(const float *bias, int o) {
     for (int q = 0; q < P; q++)                                                           \
       for (int v = 0; v < VB; v++) acc[q][v] = conv_start(bias, 4 * v);                   \
     const int row = p->wp * p->cin;                                                       \
+    /* One row of taps reads kw·cin consecutive inputs and filter rows: one loop. */      \
+    const int span = p->kw * p->cin;                                                      \
     for (int th = 0; th < p->kh; th++) {                                                  \
-      for (int tw = 0; tw < p->kw; tw++) {                                                \
-        const float *ip = in + th * row + tw * p->cin;                                    \
-        const float *wt = wk + (th * p->kw + tw) * p->cin * p->cout;                      \
-        for (int k = 0; k < p->cin; k++) {                                                \
-          v128_t g[VB];                                                                   \
-          for (int v = 0; v < VB; v++) g[v] = wasm_v128_load(wt + 4 * v);                 \
-          for (int q = 0; q < P; q++) {                                                   \
-            const v128_t s = wasm_v128_load32_splat(ip + q * p->step);                    \
-            for (int v = 0; v < VB; v++)                                                  \
-              acc[q][v] = wasm_f32x4_add(acc[q][v], wasm_f32x4_mul(s, g[v]));             \
-          }                                                                               \
-          ip += 1;                                                                        \
-          wt += p->cout;                                                                  \
+      const float *ip = in + th * row;                                                    \
+      const float *wt = wk + th * span * p->cout;                                         \
+      for (int k = 0; k < span; k++) {                                                    \
+        v128_t g[VB];                                                                     \
+        for (int v = 0; v < VB; v++) g[v] = wasm_v128_load(wt + 4 * v);                   \
+        for (int q = 0; q < P; q++) {                                                     \
+          const v128_t s = wasm_v128_load32_splat(ip + q * p->step);                      \
+          for (int v = 0; v < VB; v++)                                                    \
+            acc[q][v] = wasm_f32x4_add(acc[q][v], wasm_f32x4_mul(s, g[v]));               \
         }                                                                                 \
+        ip += 1;                                                                          \
+        wt += p->cout;                                                                    \
       }                                                                                   \
     }                                                                                     \
     for (int q = 0; q < P; q++)                                                           \
@@ -473,5 +473,108 @@ void relu_grad(const float *dy, const float *x, float *dx, int size) {
     v128_t s = wasm_v128_bitselect(one, zero, wasm_f32x4_gt(xv, zero));
     s = wasm_v128_bitselect(xv, s, wasm_f32x4_ne(xv, xv));
     wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), s));
+  }
+}
+
+/*
+ * Input gradient of a convolution with stride s > 1, directly (no zero taps):
+ *   dx[n, i, j, c] = Σ_{th, tw, o} dy[n, (i + pt − th)/s, (j + pl − tw)/s, o] · w[th, tw, c, o]
+ * over the taps where both divisions are exact. dy comes zero-padded (dyp [n, hp, wp, co], dy
+ * row r at r + pad_top, column q at q + pad_left) so that every such row and column is inside;
+ * wt is the filter transposed to [kh, kw, co, ci]. Output pixels of a row with the same phase
+ * j mod s read consecutive dy columns, so blocks of P of them (j, j + s, ...) share the taps.
+ * ci must be a multiple of 4.
+ */
+typedef struct {
+  int h, w, ci, hp, wp, co, kh, kw, s, pt, pl, pad_top, pad_left;
+} tgrad_t;
+
+#define DEFINE_TGRAD_BLOCK(P, VB)                                                          \
+  INLINE void tgrad_block_##P##_##VB(const tgrad_t *p, const float *dyimg, const float *wt, \
+                                     float *out, int i, int j0, int c0) {                  \
+    v128_t acc[P][VB];                                                                     \
+    for (int q = 0; q < P; q++)                                                            \
+      for (int v = 0; v < VB; v++) acc[q][v] = wasm_f32x4_splat(0.0f);                     \
+    for (int th = (i + p->pt) % p->s; th < p->kh; th += p->s) {                            \
+      const int r = (i + p->pt - th) / p->s + p->pad_top;                                  \
+      for (int tw = (j0 + p->pl) % p->s; tw < p->kw; tw += p->s) {                         \
+        const int col = (j0 + p->pl - tw) / p->s + p->pad_left;                            \
+        const float *ip = dyimg + (r * p->wp + col) * p->co;                               \
+        const float *wp_ = wt + (th * p->kw + tw) * p->co * p->ci + c0;                    \
+        for (int o = 0; o < p->co; o++) {                                                  \
+          v128_t g[VB];                                                                    \
+          for (int v = 0; v < VB; v++) g[v] = wasm_v128_load(wp_ + 4 * v);                 \
+          for (int q = 0; q < P; q++) {                                                    \
+            const v128_t sv = wasm_v128_load32_splat(ip + q * p->co);                      \
+            for (int v = 0; v < VB; v++)                                                   \
+              acc[q][v] = wasm_f32x4_add(acc[q][v], wasm_f32x4_mul(sv, g[v]));             \
+          }                                                                                \
+          ip += 1;                                                                         \
+          wp_ += p->ci;                                                                    \
+        }                                                                                  \
+      }                                                                                    \
+    }                                                                                      \
+    for (int q = 0; q < P; q++)                                                            \
+      for (int v = 0; v < VB; v++)                                                         \
+        wasm_v128_store(out + q * p->s * p->ci + 4 * v, acc[q][v]);                        \
+  }
+
+DEFINE_TGRAD_BLOCK(4, 2)
+DEFINE_TGRAD_BLOCK(4, 1)
+DEFINE_TGRAD_BLOCK(1, 2)
+DEFINE_TGRAD_BLOCK(1, 1)
+
+#define TGRAD_CHANNELS(P)                                                            \
+  do {                                                                               \
+    int c0 = 0;                                                                      \
+    for (; c0 + 8 <= ci; c0 += 8) tgrad_block_##P##_2(&p, dyimg, wt, op + c0, i, j, c0); \
+    if (c0 < ci) tgrad_block_##P##_1(&p, dyimg, wt, op + c0, i, j, c0);              \
+  } while (0)
+
+EXPORT("conv2d_input_grad_strided")
+void conv2d_input_grad_strided(const float *dyp, const float *wt, float *dx, int n, int h, int w,
+                               int ci, int hp, int wp, int co, int kh, int kw, int s, int pt,
+                               int pl, int pad_top, int pad_left) {
+  tgrad_t p;
+  p.h = h;
+  p.w = w;
+  p.ci = ci;
+  p.hp = hp;
+  p.wp = wp;
+  p.co = co;
+  p.kh = kh;
+  p.kw = kw;
+  p.s = s;
+  p.pt = pt;
+  p.pl = pl;
+  p.pad_top = pad_top;
+  p.pad_left = pad_left;
+  for (int img = 0; img < n; img++) {
+    const float *dyimg = dyp + img * hp * wp * co;
+    for (int i = 0; i < h; i++) {
+      float *orow = dx + ((img * h + i) * w) * ci;
+      for (int b = 0; b < s && b < w; b++) {
+        int j = b;
+        for (; j + 3 * s < w; j += 4 * s) {
+          float *op = orow + j * ci;
+          TGRAD_CHANNELS(4);
+        }
+        for (; j < w; j += s) {
+          float *op = orow + j * ci;
+          TGRAD_CHANNELS(1);
+        }
+      }
+    }
+  }
+}
+
+/* wt[th, tw, o, i] = w[th, tw, i, o]. */
+EXPORT("transpose_filter")
+void transpose_filter(const float *w, float *wt, int kh, int kw, int ci, int co) {
+  for (int t = 0; t < kh * kw; t++) {
+    const float *src = w + t * ci * co;
+    float *dst = wt + t * co * ci;
+    for (int i = 0; i < ci; i++)
+      for (int o = 0; o < co; o++) dst[o * ci + i] = src[i * co + o];
   }
 }

@@ -146,6 +146,69 @@ export function makeConv2dBackpropInputWasm(stock: tf.KernelFunc) {
       release(backend, padded, flipped);
       return dx;
     }
+    // Larger strides on the SIMD kernel that reads only the taps of each output phase.
+    if (strideHeight > 1 && inChannels % 4 === 0 && dy.dtype === 'float32') {
+      const strided = filter.dtype === 'float32' ? simdKernels(backend) : null;
+      if (strided) {
+        const s = strideHeight;
+        const { top, left } = info.padInfo;
+        // dy rows (i + top − th)/s span floor((top − kh + 1)/s) .. floor((h − 1 + top)/s).
+        const padTop = Math.max(0, -Math.floor((top - filterHeight + 1) / s));
+        const padBottom = Math.max(0, Math.floor((inHeight - 1 + top) / s) - (outHeight - 1));
+        const padLeft = Math.max(0, -Math.floor((left - filterWidth + 1) / s));
+        const padRight = Math.max(0, Math.floor((inWidth - 1 + left) / s) - (outWidth - 1));
+        const hp = outHeight + padTop + padBottom;
+        const wp = outWidth + padLeft + padRight;
+        const padded = backend.makeOutput([batchSize, hp, wp, outChannels], 'float32');
+        const transposed = backend.makeOutput(filter.shape, 'float32');
+        const dx = backend.makeOutput(attrs.inputShape, 'float32');
+        const [pDy, pPadded, pFilter, pTransposed, pDx] = [dy, padded, filter, transposed, dx].map(
+          (t) => pointerOf(backend, t),
+        );
+        strided.pad_nhwc(
+          pDy,
+          pPadded,
+          batchSize,
+          outHeight,
+          outWidth,
+          outChannels,
+          hp,
+          wp,
+          padTop,
+          padLeft,
+        );
+        strided.transpose_filter(
+          pFilter,
+          pTransposed,
+          filterHeight,
+          filterWidth,
+          inChannels,
+          outChannels,
+        );
+        strided.conv2d_input_grad_strided(
+          pPadded,
+          pTransposed,
+          pDx,
+          batchSize,
+          inHeight,
+          inWidth,
+          inChannels,
+          hp,
+          wp,
+          outChannels,
+          filterHeight,
+          filterWidth,
+          s,
+          top,
+          left,
+          padTop,
+          padLeft,
+        );
+        release(backend, padded, transposed);
+        return dx;
+      }
+    }
+
     const rows = planAxis(inHeight, outHeight, filterHeight, strideHeight, info.padInfo.top);
     const cols = planAxis(inWidth, outWidth, filterWidth, strideWidth, info.padInfo.left);
     const pads = [rows.padBefore, rows.padAfter, cols.padBefore, cols.padAfter];

@@ -56,6 +56,11 @@ const CASES: Case[] = [
     ],
   },
   { input: [2, 6, 5, 4], filter: [5, 5, 4, 8], stride: 1, pad: 'same' },
+  // Strided SIMD input gradient (input channels in fours): strides 2 and 3, 'valid', 'same'
+  // with a 5×5 filter, 2×2 windows, rows of 8-11 pixels (blocks of 4 per phase plus single ones).
+  { input: [2, 10, 11, 8], filter: [3, 3, 8, 4], stride: 3, pad: 'valid' },
+  { input: [2, 9, 8, 4], filter: [5, 5, 4, 4], stride: 2, pad: 'same' },
+  { input: [2, 8, 8, 12], filter: [2, 2, 12, 8], stride: 2, pad: 0 },
   // The trainer's layer shapes at a smaller batch (sums over 2,048-4,096 pixels; SIMD blocks of
   // 4 input × 8 output channels).
   { input: [16, 16, 16, 8], filter: [3, 3, 8, 8], stride: 1, pad: 1 },

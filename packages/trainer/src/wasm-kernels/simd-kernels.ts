@@ -56,6 +56,26 @@ export interface SimdKernels {
     left: number,
   ): void;
   flip_filter(w: number, wt: number, kh: number, kw: number, ci: number, co: number): void;
+  conv2d_input_grad_strided(
+    dyPadded: number,
+    filterTransposed: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    ci: number,
+    hp: number,
+    wp: number,
+    co: number,
+    kh: number,
+    kw: number,
+    stride: number,
+    padTop: number,
+    padLeft: number,
+    dyPadTop: number,
+    dyPadLeft: number,
+  ): void;
+  transpose_filter(w: number, wt: number, kh: number, kw: number, ci: number, co: number): void;
   relu_grad(dy: number, x: number, dx: number, size: number): void;
   channel_sums(x: number, sums: number, pixels: number, c: number): void;
   avg_pool_tiles_grad(
