@@ -96,7 +96,10 @@ export function onAccuracyGrid(v: number, images: number): number {
  *   mean): a pass's CPU cost depends on the network and batch size, not on the seed, and the
  *   seed-to-seed differences the noise model adds to costs are load noise, not signal;
  * - predicted losses left out (NaN, "not recorded" in the format: the issue asks for accuracies
- *   and times, and the surrogate file still predicts losses).
+ *   and times, and the surrogate file still predicts losses);
+ * - predicted spreads (the surrogate's predictive std of each seed-mean value, a property of the
+ *   configuration) to 2 significant digits, stored once per configuration on its lowest predicted
+ *   seed (`accuracyStdAt(index, mode, epoch)` without a seed reads it).
  * Long values are rounded to 0.01 pp. This keeps the completed default benchmark under 15 MB.
  */
 export function compactPredictedValues(
@@ -123,6 +126,38 @@ export function compactPredictedValues(
     });
   }
   const grid = (values: number[], images: number) => values.map((v) => onAccuracyGrid(v, images));
+  // Spreads to 2 significant digits (a spread's own precision).
+  const significant2 = (values: number[] | undefined) =>
+    values?.map((v) => (Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(2)) : v));
+  // A spread belongs to the configuration's seed mean, the same for its seeds: stored once, on the
+  // configuration's lowest predicted seed (the other seeds' runs leave the columns NaN).
+  const spreadStored = new Set<string>();
+  const lowestSeed = new Map<string, number>();
+  for (const run of runs) {
+    if (run.measured) continue;
+    const key = configuration(run);
+    lowestSeed.set(key, Math.min(run.seed, lowestSeed.get(key) ?? Number.POSITIVE_INFINITY));
+  }
+  const spreads = (run: RunRecord): Partial<RunRecord> => {
+    const out: Partial<RunRecord> = {
+      trainAccuracyStd: undefined,
+      validAccuracyStd: undefined,
+      testAccuracyStd: undefined,
+      trainSecondsStd: undefined,
+      validSecondsStd: undefined,
+      testSecondsStd: undefined,
+    };
+    const key = configuration(run);
+    if (lowestSeed.get(key) !== run.seed || spreadStored.has(key)) return out;
+    spreadStored.add(key);
+    if (run.trainAccuracyStd) out.trainAccuracyStd = significant2(run.trainAccuracyStd);
+    if (run.validAccuracyStd) out.validAccuracyStd = significant2(run.validAccuracyStd);
+    if (run.testAccuracyStd) out.testAccuracyStd = significant2(run.testAccuracyStd);
+    if (run.trainSecondsStd) out.trainSecondsStd = significant2(run.trainSecondsStd);
+    if (run.validSecondsStd) out.validSecondsStd = significant2(run.validSecondsStd);
+    if (run.testSecondsStd) out.testSecondsStd = significant2(run.testSecondsStd);
+    return out;
+  };
   return {
     runs: runs.map((run) => {
       if (run.measured) return run;
@@ -139,6 +174,7 @@ export function compactPredictedValues(
         trainSeconds: mean(0),
         validSeconds: mean(1),
         testSeconds: mean(2),
+        ...spreads(run),
       };
     }),
     long: long.map((record) =>
@@ -428,7 +464,9 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
   await writeBenchmarkFile(benchmarkPath, completed, {
     ...(options.codec ? { codec: options.codec } : {}),
     // Compact accuracies lie on a grid of at most 5,001 values: dictionary encoding halves them.
-    ...(options.compact ? { dictionarySeries: ['accuracy'] as const } : {}),
+    ...(options.compact
+      ? { dictionarySeries: ['accuracy', 'accuracy_std', 'seconds_std'] as const }
+      : {}),
   });
   const validation = await validateBenchmarkPath(benchmarkPath, { complete: true });
   if (!validation.ok) {

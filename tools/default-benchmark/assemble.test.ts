@@ -198,6 +198,20 @@ describe('range checks', () => {
       sizes,
     );
     expect(odd.runs[0].testSeconds[0]).toBe(1.23);
+    const spread = compactPredictedValues(
+      [
+        {
+          ...predicted,
+          validAccuracyStd: predicted.validAccuracy.map(() => 1.2549),
+          trainSecondsStd: predicted.trainSeconds.map(() => 0.012345),
+        },
+      ],
+      [],
+      sizes,
+    );
+    expect(spread.runs[0].validAccuracyStd?.[0]).toBe(1.3);
+    expect(spread.runs[0].trainSecondsStd?.[11]).toBe(0.012);
+    expect(spread.runs[0].testAccuracyStd).toBeUndefined();
   });
 
   it('compact storage gives every seed of a configuration the mean seconds of its seeds', () => {
@@ -214,6 +228,18 @@ describe('range checks', () => {
     expect(out.runs[0].trainSeconds[5]).toBe(11.3); // (10 + 12.5) / 2 = 11.25 → 3 digits
     expect(out.runs[1].trainSeconds).toEqual(out.runs[0].trainSeconds);
     expect(out.runs[2].trainSeconds[0]).toBe(99);
+  });
+
+  it('compact storage keeps the spreads of a configuration once, on its lowest predicted seed', () => {
+    const sizes = { trainImages: 5000, validImages: 2000, testImages: 2000 };
+    const std = good.validAccuracy.map(() => 3.14159);
+    const a: RunRecord = { ...good, measured: false, seed: 555, validAccuracyStd: std };
+    const b: RunRecord = { ...a, seed: 222 };
+    const c: RunRecord = { ...a, seed: 888 };
+    const out = compactPredictedValues([a, b, c], [], sizes);
+    expect(out.runs[1].validAccuracyStd?.[0]).toBe(3.1);
+    expect(out.runs[0].validAccuracyStd).toBeUndefined();
+    expect(out.runs[2].validAccuracyStd).toBeUndefined();
   });
 
   it('counts the plan parts a set of runs covers', () => {
