@@ -98,6 +98,27 @@ describe('nhb surrogate', () => {
     }
   });
 
+  it('evaluates and predicts with the surrogate shipped with the embedded benchmark by default', async () => {
+    const text = await run('surrogate', 'eval');
+    expect(text.status).toBe(0);
+    expect(text.stdout[0]).toMatch(
+      /protocol 'lite' \(12 → 36 epochs\).*the project's own reduced benchmark/,
+    );
+    const json = JSON.parse((await run('surrogate', 'eval', '--json')).stdout.join(''));
+    expect(json.reports.map((r: { target: string }) => r.target)).toContain('short');
+    const predicted = await run(
+      'surrogate',
+      'predict',
+      '0|10|210',
+      '--lr',
+      '0.1',
+      '--batch-size',
+      '64',
+    );
+    expect(predicted.status).toBe(0);
+    expect(predicted.stdout[1]).toMatch(/^test accuracy @36: \d+\.\d\d ± \d+\.\d\d %/);
+  });
+
   it('predicts a configuration with a consistent per-seed value', async () => {
     const argv = ['surrogate', 'predict', '0|10|210', '--lr', '0.1', '--batch-size', '256'];
     const first = await run(...argv, '--seed', '555', '--model', modelDir, '--json');
