@@ -578,3 +578,33 @@ void transpose_filter(const float *w, float *wt, int kh, int kw, int ci, int co)
       for (int o = 0; o < co; o++) dst[o * ci + i] = src[i * co + o];
   }
 }
+
+/*
+ * One SGD-with-momentum update, every operation a float32 operation as in the op sequence:
+ *   d = g + wd·p (wd > 0) or g;  buf' = m·buf + d;  dir = d + m·buf' (nesterov) or buf';
+ *   p' = p − lr·dir.
+ */
+EXPORT("sgd_update")
+void sgd_update(const float *p, const float *g, const float *b, float *p_out, float *b_out,
+                int size, float lr, float m, float wd, int nesterov) {
+  const v128_t lrv = wasm_f32x4_splat(lr), mv = wasm_f32x4_splat(m), wdv = wasm_f32x4_splat(wd);
+  const int decay = wd > 0.0f;
+  int i = 0;
+  for (; i + 4 <= size; i += 4) {
+    const v128_t pv = wasm_v128_load(p + i);
+    v128_t d = wasm_v128_load(g + i);
+    if (decay) d = wasm_f32x4_add(d, wasm_f32x4_mul(pv, wdv));
+    const v128_t buf = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(b + i), mv), d);
+    const v128_t dir = nesterov ? wasm_f32x4_add(d, wasm_f32x4_mul(buf, mv)) : buf;
+    wasm_v128_store(b_out + i, buf);
+    wasm_v128_store(p_out + i, wasm_f32x4_sub(pv, wasm_f32x4_mul(dir, lrv)));
+  }
+  for (; i < size; i++) {
+    float d = g[i];
+    if (decay) d = d + p[i] * wd;
+    const float buf = b[i] * m + d;
+    const float dir = nesterov ? d + buf * m : buf;
+    b_out[i] = buf;
+    p_out[i] = p[i] - dir * lr;
+  }
+}

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { assertFloat32, hostTensors } from './host-tensors.js';
+import { pointerOf, simdKernels } from './simd-kernels.js';
 
 /** Kernel name: inputs variable, grad, buffer; outputs the new variable and the new buffer. */
 export const SGD_MOMENTUM_UPDATE = 'NhbSgdMomentumUpdate';
@@ -31,6 +32,20 @@ function updateKernel(backendName: 'wasm' | 'cpu') {
     const host = hostTensors(backend, backendName);
     const newVariableInfo = host.alloc(variable.shape);
     const newBufferInfo = host.alloc(variable.shape);
+    const simd = backendName === 'wasm' ? simdKernels(backend) : null;
+    if (simd) {
+      // The same float32 operations in WASM SIMD (native/kernels.c: sgd_update).
+      const [pp, pg, pb, ppOut, pbOut] = [
+        variable,
+        grad,
+        buffer,
+        newVariableInfo,
+        newBufferInfo,
+      ].map((t) => pointerOf(backend, t));
+      const size = variable.shape.reduce((a, b) => a * b, 1);
+      simd.sgd_update(pp, pg, pb, ppOut, pbOut, size, lr, momentum, weightDecay, nesterov ? 1 : 0);
+      return [newVariableInfo, newBufferInfo];
+    }
     const [p, g, b, pOut, bOut] = [variable, grad, buffer, newVariableInfo, newBufferInfo].map(
       (t) => host.view(t),
     );

@@ -76,6 +76,18 @@ export interface SimdKernels {
     dyPadLeft: number,
   ): void;
   transpose_filter(w: number, wt: number, kh: number, kw: number, ci: number, co: number): void;
+  sgd_update(
+    p: number,
+    g: number,
+    b: number,
+    pOut: number,
+    bOut: number,
+    size: number,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    nesterov: number,
+  ): void;
   relu_grad(dy: number, x: number, dx: number, size: number): void;
   channel_sums(x: number, sums: number, pixels: number, c: number): void;
   avg_pool_tiles_grad(
