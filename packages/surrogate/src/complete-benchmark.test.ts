@@ -193,6 +193,112 @@ describe('completing the benchmark', () => {
   });
 });
 
+describe('seconds of predicted configurations', () => {
+  const epochs = data.protocol.shortEpochs;
+  const width = 9 * epochs;
+  // Offsets of the seconds blocks in CURVE_FIELDS, written out.
+  const secondsOffset = { train: 6, valid: 7, test: 8 } as const;
+  const fieldOf = { train: 'trainSeconds', valid: 'validSeconds', test: 'testSeconds' } as const;
+
+  it('come from the cost model where it beats the curve model held out', () => {
+    const report = done.secondsReport;
+    expect(report.folds).toBe(3);
+    expect(report.rows).toBe(done.short.report.rows);
+    expect(report.groups).toBe(done.short.report.groups);
+    expect(report.curveModel).toBe(done.short.report.chosen);
+    expect(report.outputs.length).toBe(3 * epochs);
+    // The synthetic times are 0.8e-9 · FLOPs · (1 + 32 / bs) × scale (× 1.3 in epoch 1) × 3%
+    // noise: inside the cost model's span (MFLOPs and MFLOPs/bs), so it wins every pass.
+    for (const mode of ['train', 'valid', 'test'] as const) {
+      const m = report.modes[mode];
+      expect(m.costR2).toBeGreaterThan(0.95);
+      expect(m.costR2).toBeGreaterThan(m.curveR2);
+      expect(m.used).toBe('cost');
+      // The mode's summary is the mean of its outputs.
+      const mine = report.outputs.filter((o) => o.name.startsWith(fieldOf[mode]));
+      expect(mine.length).toBe(epochs);
+      const meanR2 = mine.reduce((sum, o) => sum + o.cost.r2, 0) / epochs;
+      expect(m.costR2).toBeCloseTo(meanR2, 12);
+      const chosen = done.short.report.models.find((x) => x.model === report.curveModel);
+      const curve = chosen?.outputs.find((o) => o.name === `${fieldOf[mode]}@1`)?.raw.r2;
+      expect(mine[0].curve.r2).toBe(curve);
+    }
+  });
+
+  it('equal the cost model × profile for every seed and learning rate, measured runs untouched', () => {
+    const model = done.costModel;
+    let checked = 0;
+    const mismatches: string[] = [];
+    const byClassAndBatch = new Map<string, number[]>();
+    for (const run of done.runs) {
+      const ordinal = ordinalOf(run);
+      if (run.measured || done.shortMeasured[ordinal]) continue;
+      for (const mode of ['train', 'valid', 'test'] as const) {
+        const state = model.modes[mode];
+        const x = model.features(run.cellCode, run.batchSize, mode);
+        const mean = Math.max(
+          state.floor,
+          x.reduce((sum, v, j) => sum + v * state.weights[j], 0),
+        );
+        const values = run[fieldOf[mode]];
+        for (let e = 0; e < epochs; e++) {
+          const expected = Math.max(state.floor, mean * state.profile[e]);
+          if (Math.abs(values[e] - expected) > 1e-12 * expected)
+            mismatches.push(`${mode}[${e}] ${values[e]} ≠ ${expected}`);
+          const std = done.curveStd[ordinal * width + secondsOffset[mode] * epochs + e];
+          if (std !== state.spread[e]) mismatches.push(`${mode} std[${e}] ${std}`);
+        }
+      }
+      // Seeds and learning rates of one (class, batch size) share the same seconds.
+      const key = `${run.classId}/${run.batchSize}`;
+      const first = byClassAndBatch.get(key);
+      if (!first) byClassAndBatch.set(key, run.trainSeconds);
+      else if (first.some((v, e) => v !== run.trainSeconds[e])) mismatches.push(`lr/seed ${key}`);
+      checked++;
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(checked).toBeGreaterThan(0.9 * TRAININGS * seeds.length);
+    expect(done.costModel.modes.train.spread.every((v) => v > 0)).toBe(true);
+    // Measured runs are the given objects, seconds included.
+    const given = new Map(data.runs.map((run) => [`${ordinalOf(run)}/${run.seed}`, run]));
+    for (const run of done.runs.filter((r) => r.measured)) {
+      expect(run).toBe(given.get(`${ordinalOf(run)}/${run.seed}`));
+    }
+  });
+
+  it('stay the curve model’s, with seed noise, when told to', () => {
+    const curveOnly = completeBenchmark(data.runs, data.long, data.protocol, {
+      folds: 3,
+      models: ['ridge'],
+      cascade: false,
+      seconds: 'curve',
+    });
+    for (const mode of ['train', 'valid', 'test'] as const) {
+      expect(curveOnly.secondsReport.modes[mode].used).toBe('curve');
+    }
+    expect(curveOnly.secondsReport.rule).toBe('curve');
+    const predicted = curveOnly.runs.filter((r) => !curveOnly.shortMeasured[ordinalOf(r)]);
+    const sample = predicted[0];
+    const start = ordinalOf(sample) * width + secondsOffset.train * epochs;
+    const center = curveOnly.curveMean.subarray(start, start + epochs);
+    // Not the cost model's values, and seeds differ by the seed-noise model.
+    const cost = curveOnly.costModel.predict(sample.cellCode, sample.batchSize, 'train');
+    expect(Array.from(center)).not.toEqual(Array.from(cost));
+    const sibling = predicted.find(
+      (r) => ordinalOf(r) === ordinalOf(sample) && r.seed !== sample.seed,
+    );
+    expect(sibling?.trainSeconds).not.toEqual(sample.trainSeconds);
+    expect(() =>
+      completeBenchmark(data.runs, data.long, data.protocol, {
+        folds: 3,
+        models: ['ridge'],
+        cascade: false,
+        seconds: 'fast' as 'auto',
+      }),
+    ).toThrow(/seconds 'fast' is not valid; allowed: auto, cost, curve/);
+  }, 60_000);
+});
+
 function byOrdinal(a: { classId: number; lr: number; batchSize: number }, b: typeof a): number {
   return (
     configurationOrdinal(a.classId, a.lr, a.batchSize) -

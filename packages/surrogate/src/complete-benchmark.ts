@@ -3,9 +3,18 @@ import {
   CELL_CLASS_COUNT,
   cellClasses,
   HYPERPARAMETER_PAIR_COUNT,
+  InvalidArgumentError,
   LEARNING_RATES,
   networkCost,
 } from '@nashpobench2/search-space';
+import {
+  COST_FIELDS,
+  COST_MODES,
+  type CostMode,
+  CostModel,
+  type CostRow,
+  crossValidateCost,
+} from './cost-model.js';
 import { extractFeatures } from './features.js';
 import {
   fitLongSurrogate,
@@ -14,16 +23,74 @@ import {
   predictedCurveModel,
   type ShortFit,
 } from './long-surrogate.js';
+import type { RegressionMetrics } from './metrics.js';
 import type { PipelineOptions, TargetReport } from './pipeline.js';
 import { type LongRecord, type ProtocolLike, protocolShape, type RunRecord } from './records.js';
-import { CURVE_FIELDS, configurationKey, curveInputOf } from './run-summary.js';
+import {
+  type ConfigurationRuns,
+  CURVE_FIELDS,
+  type CurveField,
+  configurationKey,
+  curveInputOf,
+} from './run-summary.js';
 import { perSeedValue, seedDeviate } from './seed-noise.js';
-import type { Surrogate } from './surrogate.js';
+import type { ModelKind, Surrogate } from './surrogate.js';
 
 /** Options of `completeBenchmark`. */
 export interface CompletionOptions extends PipelineOptions {
   /** Evaluate the cascade (held-out curves predicted) for the long target; default true. */
   readonly cascade?: boolean;
+  /**
+   * Source of the per-pass seconds of predicted configurations: 'auto' (default) the cost model
+   * for a pass when its held-out R² (mean over epochs) beats the curve model's, 'cost' always,
+   * 'curve' never (the curve surrogate's seconds).
+   */
+  readonly seconds?: 'auto' | 'cost' | 'curve';
+}
+
+/** Held-out metrics of one seconds output for the cost model and for the curve model. */
+export interface SecondsOutputComparison {
+  /** Output name, e.g. 'trainSeconds@1'. */
+  readonly name: string;
+  /** Cost model, out-of-fold (same grouped folds as the curve model). */
+  readonly cost: RegressionMetrics;
+  /** The curve model's chosen model on the same output (raw spread). */
+  readonly curve: RegressionMetrics;
+}
+
+/** Per pass: mean over epochs of the held-out metrics, and which model predicts the seconds. */
+export interface SecondsModeComparison {
+  /** Mean R² over the epochs: cost model, curve model. */
+  readonly costR2: number;
+  readonly curveR2: number;
+  /** Mean Kendall τ over the epochs. */
+  readonly costKendallTau: number;
+  readonly curveKendallTau: number;
+  /** Mean MAE over the epochs, seconds. */
+  readonly costMae: number;
+  readonly curveMae: number;
+  /** Model whose seconds the predicted configurations carry for this pass. */
+  readonly used: 'cost' | 'curve';
+}
+
+/** The cost model's held-out table beside the curve model's seconds outputs. */
+export interface SecondsReport {
+  /** 'seconds (cost model vs curve model)'. */
+  readonly target: string;
+  /** What was compared, one sentence. */
+  readonly description: string;
+  /** Configurations, classes and grouped folds of the evaluation (those of the curve model's table). */
+  readonly rows: number;
+  readonly groups: number;
+  readonly folds: number;
+  /** The curve model's chosen model kind. */
+  readonly curveModel: ModelKind;
+  /** The `seconds` option the choice was made under. */
+  readonly rule: 'auto' | 'cost' | 'curve';
+  /** Per pass (train, valid, test). */
+  readonly modes: Readonly<Record<CostMode, SecondsModeComparison>>;
+  /** Every seconds output, epoch by epoch. */
+  readonly outputs: SecondsOutputComparison[];
 }
 
 /** A benchmark completed for every (class, lr, batch size), with the models and tables behind it. */
@@ -52,6 +119,14 @@ export interface CompletedBenchmark {
   readonly longFit: LongFit;
   /** Every held-out table, short first. */
   readonly reports: TargetReport[];
+  /**
+   * The per-pass cost model fitted on all measured configurations (spread: held-out residual
+   * RMS); the predicted configurations' seconds of the passes `secondsReport.modes[m].used ===
+   * 'cost'` are its `predict` (no seed noise: the seeds of a configuration share them).
+   */
+  readonly costModel: CostModel;
+  /** Held-out table of the cost model vs the curve model's seconds, and which one was used. */
+  readonly secondsReport: SecondsReport;
 }
 
 /** Ordinal of a (class, lr, batch size) in completion order: classId × 48 + lr index × 6 + batch index. */
@@ -103,6 +178,10 @@ export function completeBenchmark(
   protocol: ProtocolLike,
   options: CompletionOptions = {},
 ): CompletedBenchmark {
+  const rule = options.seconds ?? 'auto';
+  if (rule !== 'auto' && rule !== 'cost' && rule !== 'curve') {
+    throw new InvalidArgumentError('surrogate', 'seconds', rule, 'auto, cost, curve');
+  }
   const runList = [...runs];
   const longList = [...long];
   const epochs = protocol.shortEpochs;
@@ -148,7 +227,32 @@ export function completeBenchmark(
     shortMeasured[ordinal] = 1;
   });
 
-  const completedRuns = completeRuns(slots, runList, curveMean, curveStd, short, protocol);
+  // Seconds: the physical cost model replaces the curve model's for the passes where it did
+  // better held out; measured means stay.
+  const { costModel, secondsReport } = fitCostModel(short, protocol, options);
+  const costFields = new Set<CurveField>();
+  for (const mode of COST_MODES) {
+    if (secondsReport.modes[mode].used !== 'cost') continue;
+    const field = COST_FIELDS[mode];
+    costFields.add(field);
+    const offset = CURVE_FIELDS.indexOf(field) * epochs;
+    const spread = costModel.modes[mode].spread;
+    for (const { slot, ordinal } of missing) {
+      const start = ordinal * width + offset;
+      curveMean.set(costModel.predict(slot.cellCode, slot.batchSize, mode), start);
+      curveStd.set(spread, start);
+    }
+  }
+
+  const completedRuns = completeRuns(
+    slots,
+    runList,
+    curveMean,
+    curveStd,
+    short,
+    protocol,
+    costFields,
+  );
   const completedLong = completeLong(
     slots,
     longList,
@@ -174,7 +278,97 @@ export function completeBenchmark(
     short,
     longFit,
     reports,
+    costModel,
+    secondsReport,
   };
+}
+
+/** The protocol's fixed evaluation batch size (a trainer protocol's `evalBatchSize`), or null. */
+function evalBatchSizeOf(protocol: ProtocolLike): number | null {
+  const value = (protocol as { evalBatchSize?: unknown }).evalBatchSize;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : null;
+}
+
+/** Cost rows of the measured configurations, in the short fit's row order (so folds match). */
+function costRowsOf(summaries: Iterable<ConfigurationRuns>, epochs: number): CostRow[] {
+  return [...summaries].map((s) => {
+    const block = (field: CurveField) => {
+      const start = CURVE_FIELDS.indexOf(field) * epochs;
+      return s.meanCurves.subarray(start, start + epochs);
+    };
+    return {
+      cellCode: s.cellCode,
+      classId: s.classId,
+      batchSize: s.batchSize,
+      seconds: {
+        train: block('trainSeconds'),
+        valid: block('validSeconds'),
+        test: block('testSeconds'),
+      },
+    };
+  });
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/**
+ * Fits the cost model on the measured configurations, evaluates it on the curve model's grouped
+ * folds, and decides per pass which model's seconds the predicted configurations carry.
+ */
+function fitCostModel(
+  short: ShortFit,
+  protocol: ProtocolLike,
+  options: CompletionOptions,
+): { costModel: CostModel; secondsReport: SecondsReport } {
+  const rule = options.seconds ?? 'auto';
+  const epochs = protocol.shortEpochs;
+  const rows = costRowsOf(short.summaries.values(), epochs);
+  const costOptions = { shape: protocolShape(protocol), evalBatchSize: evalBatchSizeOf(protocol) };
+  options.onProgress?.({ stage: 'seconds: cross-validating cost model', done: 0, total: 1 });
+  const evaluation = crossValidateCost(rows, {
+    ...costOptions,
+    folds: options.folds,
+    seed: options.seed,
+  });
+  const costModel = CostModel.fit(rows, costOptions).withSpread(evaluation.spread);
+  options.onProgress?.({ stage: 'seconds: cross-validating cost model', done: 1, total: 1 });
+
+  const chosen = short.report.models.find((m) => m.model === short.report.chosen);
+  const curveByName = new Map(chosen?.outputs.map((o) => [o.name, o.raw]));
+  const outputs: SecondsOutputComparison[] = evaluation.outputs.map((o) => ({
+    name: o.name,
+    cost: o.metrics,
+    curve: curveByName.get(o.name) as RegressionMetrics,
+  }));
+  const modes = {} as Record<CostMode, SecondsModeComparison>;
+  for (const mode of COST_MODES) {
+    const mine = outputs.filter((o) => o.name.startsWith(`${COST_FIELDS[mode]}@`));
+    const costR2 = mean(mine.map((o) => o.cost.r2));
+    const curveR2 = mean(mine.map((o) => o.curve?.r2 ?? Number.NaN));
+    // NaN (constant truth) on either side: keep the curve model unless told otherwise.
+    const better = costR2 > curveR2 || (Number.isNaN(curveR2) && !Number.isNaN(costR2));
+    modes[mode] = {
+      costR2,
+      curveR2,
+      costKendallTau: mean(mine.map((o) => o.cost.kendallTau)),
+      curveKendallTau: mean(mine.map((o) => o.curve?.kendallTau ?? Number.NaN)),
+      costMae: mean(mine.map((o) => o.cost.mae)),
+      curveMae: mean(mine.map((o) => o.curve?.mae ?? Number.NaN)),
+      used: rule === 'cost' || (rule === 'auto' && better) ? 'cost' : 'curve',
+    };
+  }
+  const secondsReport: SecondsReport = {
+    target: 'seconds (cost model vs curve model)',
+    description: `per-pass seconds of ${epochs} epochs: linear cost model of FLOPs, batch size and op counts (${costOptions.evalBatchSize === null ? 'evaluation at the training batch size' : `evaluation at batch size ${costOptions.evalBatchSize}`}) × epoch profile vs the ${short.report.chosen} curve model, same grouped folds`,
+    rows: evaluation.rows,
+    groups: evaluation.groups,
+    folds: evaluation.folds,
+    curveModel: short.report.chosen,
+    rule,
+    modes,
+    outputs,
+  };
+  return { costModel, secondsReport };
 }
 
 /** Run-record fields of the predicted spreads and the `CURVE_FIELDS` entry each one is the std of. */
@@ -196,6 +390,7 @@ function completeRuns(
   curveStd: Float64Array,
   short: ShortFit,
   protocol: ProtocolLike,
+  noiseFree: ReadonlySet<CurveField>,
 ): RunRecord[] {
   const epochs = protocol.shortEpochs;
   const width = CURVE_FIELDS.length * epochs;
@@ -236,11 +431,14 @@ function completeRuns(
       }
       const fields = CURVE_FIELDS.map((field, f) => {
         // One deviate per (configuration, seed, field): the seed shifts a whole curve coherently.
+        // Seconds from the cost model carry no seed noise: a pass's cost does not depend on the
+        // seed, so the seeds of a configuration share them.
         const z = seedDeviate(ordinal, seed, field);
+        const seeded = noise && !noiseFree.has(field);
         return Array.from({ length: epochs }, (_, e) => {
           const j = f * epochs + e;
           const center = curveMean[ordinal * width + j];
-          return noise ? perSeedValue(noise, j, center, z) : center;
+          return seeded ? perSeedValue(noise, j, center, z) : center;
         });
       });
       const record = Object.fromEntries(CURVE_FIELDS.map((field, f) => [field, fields[f]]));

@@ -13,7 +13,27 @@ export {
   type CompletionOptions,
   completeBenchmark,
   configurationOrdinal,
+  type SecondsModeComparison,
+  type SecondsOutputComparison,
+  type SecondsReport,
 } from './complete-benchmark.js';
+export {
+  type CellCostCounts,
+  COST_FIELDS,
+  COST_MODES,
+  type CostEvaluation,
+  type CostMode,
+  CostModel,
+  type CostModelFile,
+  type CostModelOptions,
+  type CostModeState,
+  type CostRow,
+  cellCostCounts,
+  crossValidateCost,
+  EVAL_FEATURES,
+  FIXED_EVAL_FEATURES,
+  TRAIN_FEATURES,
+} from './cost-model.js';
 export {
   type CrossValidationOptions,
   type CrossValidationResult,
