@@ -11,6 +11,7 @@ import {
   FORMAT_VERSION,
   type LongRecord,
   type RunRecord,
+  type TrainingProtocol,
 } from '@nashpobench2/dataset';
 import {
   loadBenchmarkPath,
@@ -23,8 +24,10 @@ import {
   BenchmarkSurrogate,
   type CompletedBenchmark,
   type CompletionOptions,
+  CostModel,
   CURVE_FIELDS,
   completeBenchmark,
+  protocolShape,
 } from '@nashpobench2/surrogate';
 import { saveBenchmarkSurrogate } from '@nashpobench2/surrogate/node';
 import { type PlannedRun, planDefaultBenchmark } from './plan.js';
@@ -45,6 +48,8 @@ export interface TimingLine {
   schedule: PlannedRun['schedule'];
   wallSeconds: number;
   cpuSeconds: number;
+  /** ISO time the run finished. */
+  finishedAt?: string;
   parallel?: number;
   host?: string;
 }
@@ -283,6 +288,81 @@ export function chargeCpuSeconds(
   return { runs: out, recorded, scaled };
 }
 
+/** Which runs define the benchmark's cost unit (`cost-reference.json` beside the parts). */
+export interface CostReference {
+  /** ISO time: runs finished at or after it were trained by the reference trainer. */
+  readonly since: string;
+  /** The reference trainer (a commit), for the provenance. */
+  readonly trainer?: string;
+  readonly why?: string;
+}
+
+/** Fewest reference runs to fit the cost model on; with fewer, costs are left as charged. */
+export const MIN_COST_REFERENCE_RUNS = 20;
+
+/** Reads the cost reference of a parts folder (`<parts>/../cost-reference.json`); none: undefined. */
+export async function readCostReference(parts: string): Promise<CostReference | undefined> {
+  const text = await readFile(join(parts, '..', 'cost-reference.json'), 'utf8').catch(() => '');
+  if (text === '') return undefined;
+  const value = JSON.parse(text) as CostReference;
+  if (typeof value.since !== 'string' || Number.isNaN(Date.parse(value.since))) {
+    throw new Error(
+      `default-benchmark: cost-reference.json: since ${JSON.stringify(value.since)} is not valid; allowed: an ISO 8601 time`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Puts every measured run's pass seconds in the reference trainer's unit: runs finished before
+ * `reference.since` (by `timings.jsonl`) were trained by an older, slower trainer, so their seconds
+ * are replaced by the cost model's prediction for their (cell, batch size), fitted on the
+ * reference runs; their raw CPU seconds stay in the cpu-seconds fields. With fewer than
+ * {@link MIN_COST_REFERENCE_RUNS} reference runs nothing changes. Returns the runs and counts.
+ */
+export function normalizeCostGeneration(
+  runs: readonly RunRecord[],
+  timings: readonly TimingLine[],
+  reference: CostReference | undefined,
+  protocol: TrainingProtocol,
+): { runs: RunRecord[]; reference: number; modeled: number } {
+  if (!reference) return { runs: [...runs], reference: runs.length, modeled: 0 };
+  const since = Date.parse(reference.since);
+  const finished = new Map<string, number>();
+  for (const t of timings) if (t.finishedAt) finished.set(t.key, Date.parse(t.finishedAt));
+  const key = (r: RunRecord) => `run:${r.cellCode}/${r.lr}/${r.batchSize}/${r.seed}`;
+  const isReference = (r: RunRecord) => (finished.get(key(r)) ?? Number.NEGATIVE_INFINITY) >= since;
+  const refRuns = runs.filter(isReference);
+  if (refRuns.length < MIN_COST_REFERENCE_RUNS) {
+    return { runs: [...runs], reference: refRuns.length, modeled: 0 };
+  }
+  const evalBatchSize = (protocol as { evalBatchSize?: number | null }).evalBatchSize ?? null;
+  const model = CostModel.fit(
+    refRuns.map((r) => ({
+      cellCode: r.cellCode,
+      classId: r.classId,
+      batchSize: r.batchSize,
+      seconds: { train: r.trainSeconds, valid: r.validSeconds, test: r.testSeconds },
+    })),
+    { shape: protocolShape(protocol), evalBatchSize },
+  );
+  let modeled = 0;
+  const out = runs.map((r) => {
+    if (isReference(r)) return r;
+    modeled++;
+    return {
+      ...r,
+      trainSeconds: [...model.predict(r.cellCode, r.batchSize, 'train')],
+      validSeconds: [...model.predict(r.cellCode, r.batchSize, 'valid')],
+      testSeconds: [...model.predict(r.cellCode, r.batchSize, 'test')],
+      trainCpuSeconds: r.trainCpuSeconds ?? r.trainSeconds,
+      validCpuSeconds: r.validCpuSeconds ?? r.validSeconds,
+      testCpuSeconds: r.testCpuSeconds ?? r.testSeconds,
+    };
+  });
+  return { runs: out, reference: refRuns.length, modeled };
+}
+
 /** Reads `timings.jsonl` of a parts folder (missing file: none). */
 export async function readTimings(parts: string): Promise<TimingLine[]> {
   const text = await readFile(join(parts, 'timings.jsonl'), 'utf8').catch(() => '');
@@ -378,6 +458,10 @@ export interface AssembleSummary {
     cpuRecordedRuns: number;
     /** Older runs whose wall seconds were scaled by their CPU/wall ratio. */
     cpuScaledRuns: number;
+    /** Runs trained by the reference trainer (cost-reference.json), whose CPU seconds are charged. */
+    costReferenceRuns: number;
+    /** Runs of older trainers charged the cost model's seconds (raw CPU seconds kept aside). */
+    costModeledRuns: number;
   };
   fitSeconds: number;
   reports: CompletedBenchmark['reports'];
@@ -404,7 +488,14 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
     [...parts.runs()].filter((run) => run.measured),
     timings,
   );
-  const runs = charged.runs;
+  const costReference = await readCostReference(options.parts);
+  const generation = normalizeCostGeneration(
+    charged.runs,
+    timings,
+    costReference,
+    parts.protocol as TrainingProtocol,
+  );
+  const runs = generation.runs;
   const long = [...parts.longRecords()].filter((record) => record.measured);
   if (runs.length === 0)
     throw new Error(`default-benchmark: ${options.parts} holds no measured runs`);
@@ -444,6 +535,13 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
       'process CPU seconds of each pass (one WASM thread); runs without per-pass CPU seconds were scaled by their CPU/wall ratio',
     cpuSecondsRecorded: charged.recorded,
     cpuSecondsScaled: charged.scaled,
+    costReference: costReference
+      ? {
+          ...costReference,
+          referenceRuns: generation.reference,
+          modeledRuns: generation.modeled,
+        }
+      : undefined,
     surrogate: { file: SURROGATE_FILE, fitSeconds, options: options.completion ?? {} },
     compact: options.compact ?? false,
     command: options.command,
@@ -533,6 +631,8 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
       recordedPassSeconds,
       cpuRecordedRuns: charged.recorded,
       cpuScaledRuns: charged.scaled,
+      costReferenceRuns: generation.reference,
+      costModeledRuns: generation.modeled,
     },
     fitSeconds,
     reports: done.reports,
@@ -574,7 +674,7 @@ export function summaryMarkdown(s: AssembleSummary): string {
     '',
     '## Cost',
     '',
-    `${s.cost.timedRuns} timed runs: ${fixed(s.cost.wallSeconds / 3600, 2)} h wall and ${fixed(s.cost.cpuSeconds / 3600, 2)} h CPU summed over runs; mean short run ${fixed(s.cost.meanShortWallSeconds, 0)} s wall / ${fixed(s.cost.meanShortCpuSeconds, 0)} s CPU, mean long run ${fixed(s.cost.meanLongWallSeconds, 0)} s wall / ${fixed(s.cost.meanLongCpuSeconds, 0)} s CPU. Pass CPU seconds charged by the benchmark: ${fixed(s.cost.recordedPassSeconds / 3600, 2)} h (${s.cost.cpuRecordedRuns} runs recorded them per pass, ${s.cost.cpuScaledRuns} older runs scaled from wall seconds). Surrogate fit and completion: ${fixed(s.fitSeconds, 0)} s.`,
+    `${s.cost.timedRuns} timed runs: ${fixed(s.cost.wallSeconds / 3600, 2)} h wall and ${fixed(s.cost.cpuSeconds / 3600, 2)} h CPU summed over runs; mean short run ${fixed(s.cost.meanShortWallSeconds, 0)} s wall / ${fixed(s.cost.meanShortCpuSeconds, 0)} s CPU, mean long run ${fixed(s.cost.meanLongWallSeconds, 0)} s wall / ${fixed(s.cost.meanLongCpuSeconds, 0)} s CPU. Pass CPU seconds charged by the benchmark: ${fixed(s.cost.recordedPassSeconds / 3600, 2)} h (${s.cost.cpuRecordedRuns} runs recorded them per pass, ${s.cost.cpuScaledRuns} older runs scaled from wall seconds; ${s.cost.costReferenceRuns} runs by the reference trainer are charged as measured, ${s.cost.costModeledRuns} runs by older, slower trainers are charged the cost model's seconds). Surrogate fit and completion: ${fixed(s.fitSeconds, 0)} s.`,
     '',
     '## Completed file',
     '',

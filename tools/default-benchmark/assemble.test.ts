@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LongRecord, RunRecord } from '@nashpobench2/dataset';
+import type { LongRecord, RunRecord, TrainingProtocol } from '@nashpobench2/dataset';
 import { DEFAULT_BENCHMARK_FILE } from '@nashpobench2/dataset';
 import { openBenchmark } from '@nashpobench2/dataset/node';
 import { cellClassOf } from '@nashpobench2/search-space';
@@ -14,11 +14,13 @@ import {
   chargeCpuSeconds,
   compactPredictedValues,
   countMeasured,
+  MIN_COST_REFERENCE_RUNS,
+  normalizeCostGeneration,
   rangeProblems,
   SUMMARY_MARKDOWN,
   SURROGATE_FILE,
 } from './assemble-core.js';
-import { fakeRun, fakeTrainer } from './fake-trainer.js';
+import { FAKE_PROTOCOL, fakeRun, fakeTrainer } from './fake-trainer.js';
 import { planDefaultBenchmark } from './plan.js';
 import { finishedKey, runQueue } from './sweep-core.js';
 
@@ -300,5 +302,54 @@ describe('file names', () => {
   it('writes the names the dataset and surrogate packages load by default', () => {
     expect(BENCHMARK_FILE).toBe(DEFAULT_BENCHMARK_FILE);
     expect(SURROGATE_FILE).toBe(DEFAULT_SURROGATE_FILE);
+  });
+});
+
+describe('normalizeCostGeneration', () => {
+  const protocol = { ...FAKE_PROTOCOL, evalBatchSize: null } as unknown as TrainingProtocol;
+  const short = plan.filter((r) => r.schedule === 'short' && r.seed === 222).slice(0, 60);
+  const at = (minute: number) => new Date(Date.UTC(2026, 11, 4, 18, minute)).toISOString();
+  // the fake trainer's passes follow an exact law: train 20 (1 + 64 / bs), valid 2 (1 + 64 / bs)
+  const runs = short.map((r) => fakeRun(r));
+  const slow = (r: RunRecord): RunRecord => ({
+    ...r,
+    trainSeconds: r.trainSeconds.map((v) => 2.5 * v),
+    validSeconds: r.validSeconds.map((v) => 2.5 * v),
+    trainCpuSeconds: r.trainSeconds.map((v) => 2.5 * v),
+  });
+  // the first 30 runs were trained by an older trainer, 2.5 times slower
+  const mixed = runs.map((r, i) => (i < 30 ? slow(r) : r));
+  const timings = short.map((r, i) => ({
+    key: finishedKey(r),
+    purpose: r.purpose,
+    schedule: r.schedule,
+    wallSeconds: 1,
+    cpuSeconds: 1,
+    finishedAt: at(i < 30 ? 10 : 40),
+  }));
+  const reference = { since: at(30) };
+
+  it("charges older runs the reference trainer's cost law and keeps their raw CPU seconds", () => {
+    const out = normalizeCostGeneration(mixed, timings, reference, protocol);
+    expect(out).toMatchObject({ reference: 30, modeled: 30 });
+    for (let i = 0; i < 30; i++) {
+      const law = 20 * (1 + 64 / short[i].batchSize);
+      // within 1 % (the fit has a small ridge penalty), where the older trainer took 150 % more
+      for (const v of out.runs[i].trainSeconds) expect(Math.abs(v / law - 1)).toBeLessThan(0.01);
+      const validLaw = 2 * (1 + 64 / short[i].batchSize);
+      expect(Math.abs(out.runs[i].validSeconds[5] / validLaw - 1)).toBeLessThan(0.01);
+      expect(out.runs[i].trainCpuSeconds).toEqual(mixed[i].trainCpuSeconds);
+      expect(out.runs[i].validAccuracy).toEqual(mixed[i].validAccuracy);
+    }
+    for (let i = 30; i < 60; i++) expect(out.runs[i]).toBe(mixed[i]);
+  });
+
+  it('changes nothing without a reference or with too few reference runs', () => {
+    expect(normalizeCostGeneration(mixed, timings, undefined, protocol).modeled).toBe(0);
+    const late = { since: at(50) }; // no run finished after it
+    const out = normalizeCostGeneration(mixed, timings, late, protocol);
+    expect(out).toMatchObject({ reference: 0, modeled: 0 });
+    expect(out.runs).toEqual(mixed);
+    expect(MIN_COST_REFERENCE_RUNS).toBe(20);
   });
 });
