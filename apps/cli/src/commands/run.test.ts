@@ -221,7 +221,8 @@ describe('nhb run', () => {
     const help = stdout.join('\n').replace(/\s+/g, ' ');
     expect(help).toContain(
       '--budget <seconds> simulated seconds on the clock after which no evaluation starts; ' +
-        'with one worker, the training cost (default: 20000)',
+        "with one worker, the training cost (default: 20000 on the paper protocol's data, " +
+        'else --budget-evals 100)',
     );
   });
 });
