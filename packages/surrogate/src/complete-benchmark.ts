@@ -359,7 +359,7 @@ function fitCostModel(
   }
   const secondsReport: SecondsReport = {
     target: 'seconds (cost model vs curve model)',
-    description: `per-pass seconds of ${epochs} epochs: linear cost model of FLOPs, batch size and op counts (${costOptions.evalBatchSize === null ? 'evaluation at the training batch size' : `evaluation at batch size ${costOptions.evalBatchSize}`}) × epoch profile vs the ${short.report.chosen} curve model, same grouped folds`,
+    description: `per-pass seconds of ${epochs} epochs: linear cost model of FLOPs, backward-live FLOPs, batch size and pooling edges (${costOptions.evalBatchSize === null ? 'evaluation at the training batch size' : `evaluation at batch size ${costOptions.evalBatchSize}`}) × epoch profile vs the ${short.report.chosen} curve model, same grouped folds`,
     rows: evaluation.rows,
     groups: evaluation.groups,
     folds: evaluation.folds,
