@@ -322,7 +322,11 @@ function fitCostModel(
 ): { costModel: CostModel; secondsReport: SecondsReport } {
   const rule = options.seconds ?? 'auto';
   const epochs = protocol.shortEpochs;
-  const rows = costRowsOf(short.summaries.values(), epochs);
+  // A configuration whose recorded seconds are not all finite and > 0 cannot inform a cost; with
+  // none such (the normal case) the rows and so the folds are exactly the curve model's.
+  const rows = costRowsOf(short.summaries.values(), epochs).filter((row) =>
+    COST_MODES.every((mode) => Array.from(row.seconds[mode]).every((v) => v > 0 && v < Infinity)),
+  );
   const costOptions = { shape: protocolShape(protocol), evalBatchSize: evalBatchSizeOf(protocol) };
   options.onProgress?.({ stage: 'seconds: cross-validating cost model', done: 0, total: 1 });
   const evaluation = crossValidateCost(rows, {
