@@ -5,16 +5,18 @@
  *   pnpm bench                                     # wasm, lite network, issue cells, batch 64/256
  *   pnpm bench -- --parallel 2 --torch             # 2 worker processes, plus PyTorch (2 threads)
  *   pnpm bench -- --kernels stock                  # stock tfjs 4.22 kernels (the "before")
- *   pnpm bench -- --network paper --steps 3        # the paper-size network
+ *   pnpm bench -- --network paper --warmup 2 --steps 3   # the paper-size network
  *   pnpm bench -- --profile --cells '0|00|000' --batches 256
  *
  * Options: --backends wasm,cpu; --kernels fast|stock; --network lite|paper (comma list);
  * --cells A,B; --batches 64,256; --steps N (timed train steps, median), --eval-steps N,
- * --warmup N; --parallel P (P processes run the same setting at once, throughputs add up);
+ * --warmup N (default 50: V8 tiers WASM and JavaScript up over the first tens of steps, and a
+ * training run takes thousands; with 3 a small cell's step measured 1.5× its steady state);
+ * --parallel P (P processes run the same setting at once, throughputs add up);
  * --torch; --torch-cpu (PyTorch's step in CPU time on 1 thread, beside the WASM CPU time:
- * a per-core comparison that holds on a loaded machine); --profile (CPU ms per kernel over --profile-steps N steps, default 3;
- * --profile-shapes also by input shapes, all of them); --json FILE (appends one line per
- * setting).
+ * a per-core comparison that holds on a loaded machine); --profile (CPU ms per kernel over
+ * --profile-steps N steps, default 3; --profile-shapes also by input shapes, all of them);
+ * --json FILE (appends one line per setting).
  * Each setting runs in fresh processes, so WASM heaps and caches do not carry over.
  */
 import { spawn } from 'node:child_process';
@@ -44,7 +46,7 @@ const { values } = parseArgs({
     batches: { type: 'string', default: '64,256' },
     steps: { type: 'string', default: '20' },
     'eval-steps': { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '50' },
     parallel: { type: 'string', default: '1' },
     torch: { type: 'boolean', default: false },
     'torch-cpu': { type: 'boolean', default: false },
