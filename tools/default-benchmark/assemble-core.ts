@@ -465,6 +465,8 @@ export interface AssembleSummary {
   };
   fitSeconds: number;
   reports: CompletedBenchmark['reports'];
+  /** Held-out seconds: the cost model vs the curve model, per pass, and which one was used. */
+  seconds: CompletedBenchmark['secondsReport'];
   validation: { ok: boolean; errors: string[]; warnings: string[] };
 }
 
@@ -573,15 +575,21 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
     );
   }
 
-  const bundle = BenchmarkSurrogate.fromFit(done.short, done.longFit, protocol, {
-    source: provenance.source,
-    createdAt,
-    tool: provenance.tool,
-    synthetic: runs.every((run) => run.backend === 'synthetic'),
-    measuredRuns: runs.length,
-    measuredLong: long.length,
-    fitSeconds,
-  });
+  const bundle = BenchmarkSurrogate.fromFit(
+    done.short,
+    done.longFit,
+    protocol,
+    {
+      source: provenance.source,
+      createdAt,
+      tool: provenance.tool,
+      synthetic: runs.every((run) => run.backend === 'synthetic'),
+      measuredRuns: runs.length,
+      measuredLong: long.length,
+      fitSeconds,
+    },
+    { costModel: done.costModel, secondsReport: done.secondsReport },
+  );
   const surrogatePath = join(options.out, SURROGATE_FILE);
   await saveBenchmarkSurrogate(surrogatePath, bundle);
 
@@ -636,6 +644,7 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
     },
     fitSeconds,
     reports: done.reports,
+    seconds: done.secondsReport,
     validation: { ok: validation.ok, errors: validation.errors, warnings: validation.warnings },
   };
   await writeFileAtomic(
@@ -697,6 +706,22 @@ export function summaryMarkdown(s: AssembleSummary): string {
       const c = model.headlineCalibrated;
       lines.push(
         `| ${model.model} | ${fixed(h.r2, 3)} | ${fixed(h.kendallTau, 3)} | ${fixed(h.spearmanRho, 3)} | ${fixed(h.mae, 2)} | ${fixed(h.top10Recall, 2)} | ${fixed(h.coverage50, 2)}→${fixed(c.coverage50, 2)} | ${fixed(h.coverage90, 2)}→${fixed(c.coverage90, 2)} |`,
+      );
+    }
+  }
+  const sec = s.seconds;
+  if (sec) {
+    lines.push(
+      '',
+      `### seconds per pass: cost model vs curve model (${sec.curveModel}); ${sec.rows} configurations, ${sec.groups} classes, ${sec.folds} folds, mean over epochs`,
+      '',
+      '| pass | R² cost / curve | τ cost / curve | MAE s cost / curve | used |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const mode of ['train', 'valid', 'test'] as const) {
+      const m = sec.modes[mode];
+      lines.push(
+        `| ${mode} | ${fixed(m.costR2, 3)} / ${fixed(m.curveR2, 3)} | ${fixed(m.costKendallTau, 3)} / ${fixed(m.curveKendallTau, 3)} | ${fixed(m.costMae, 3)} / ${fixed(m.curveMae, 3)} | ${m.used} |`,
       );
     }
   }

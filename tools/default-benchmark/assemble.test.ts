@@ -122,8 +122,12 @@ describe('assembling the default benchmark from parts', () => {
     const markdown = await readFile(join(dir, 'out', SUMMARY_MARKDOWN), 'utf8');
     expect(markdown).toMatch(/\| short runs \(all seeds\) \| 120 \|/);
     expect(markdown).toMatch(/### short: /);
+    expect(markdown).toMatch(/### seconds per pass: cost model vs curve model/);
+    expect(markdown).toMatch(/\| train \| \d\.\d{3} \/ -?\d\.\d{3} \|.*\| (cost|curve) \|/);
     const surrogate = JSON.parse(await readFile(join(dir, 'out', SURROGATE_FILE), 'utf8'));
-    expect(surrogate).toBeTypeOf('object');
+    // the surrogate file answers seconds with the cost model the completion used
+    expect(surrogate.costModel.format).toBe('nashpobench2-cost-model');
+    expect(Object.keys(surrogate.secondsReport.modes)).toEqual(['train', 'valid', 'test']);
   });
 });
 

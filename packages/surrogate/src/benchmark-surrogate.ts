@@ -4,7 +4,8 @@ import {
   InvalidArgumentError,
   LEARNING_RATES,
 } from '@nashpobench2/search-space';
-import { configurationOrdinal } from './complete-benchmark.js';
+import { configurationOrdinal, type SecondsReport } from './complete-benchmark.js';
+import { COST_MODES, type CostMode, CostModel, type CostModelFile } from './cost-model.js';
 import type { CurveInput } from './features.js';
 import { type LongFit, predictedCurveModel, type ShortFit } from './long-surrogate.js';
 import { type SurrogateFile, surrogateFromJSON, surrogateToJSON } from './model-file.js';
@@ -54,7 +55,20 @@ export interface BenchmarkSurrogateFile {
   readonly longArchitecture: SurrogateFile;
   /** Held-out tables: short, long with measured curve, cascade, architecture only. */
   readonly reports: readonly TargetReport[];
+  /**
+   * The per-pass cost model, when the completion used it: the passes whose `secondsReport`
+   * says `used: 'cost'` answer their seconds from it (as the completed table does).
+   */
+  readonly costModel?: CostModelFile;
+  /** Held-out comparison of the cost model and the curve model's seconds. */
+  readonly secondsReport?: SecondsReport;
 }
+
+const SECONDS_FIELD: Record<CostMode, CurveField> = {
+  train: 'trainSeconds',
+  valid: 'validSeconds',
+  test: 'testSeconds',
+};
 
 /** One configuration to predict. */
 export interface ConfigurationQuery {
@@ -137,10 +151,20 @@ export class BenchmarkSurrogate {
   private readonly short: Surrogate;
   private readonly longWithCurve?: Surrogate;
   private readonly longPredicted: Surrogate;
+  private readonly cost?: CostModel;
+  /** Passes whose seconds come from the cost model. */
+  private readonly costModes: readonly CostMode[];
 
   private constructor(file: BenchmarkSurrogateFile) {
     checkFile(file);
     this.file = file;
+    if (file.costModel && file.secondsReport) {
+      this.cost = CostModel.fromJSON(file.costModel);
+      const report = file.secondsReport;
+      this.costModes = COST_MODES.filter((mode) => report.modes[mode].used === 'cost');
+    } else {
+      this.costModes = [];
+    }
     this.short = surrogateFromJSON(file.short);
     const architecture = surrogateFromJSON(file.longArchitecture);
     if (file.longWithCurve) this.longWithCurve = surrogateFromJSON(file.longWithCurve);
@@ -157,6 +181,7 @@ export class BenchmarkSurrogate {
     long: LongFit,
     protocol: ProtocolLike & Record<string, unknown>,
     provenance: SurrogateProvenance,
+    seconds?: { costModel: CostModel; secondsReport: SecondsReport },
   ): BenchmarkSurrogate {
     const predicted = predictedCurveModel(long);
     const reports = [
@@ -176,6 +201,9 @@ export class BenchmarkSurrogate {
       predictedCurveSource: predicted.source === 'cascade' ? 'cascade' : 'architecture',
       longArchitecture: surrogateToJSON(long.architectureOnly.surrogate),
       reports,
+      ...(seconds
+        ? { costModel: seconds.costModel.toJSON(), secondsReport: seconds.secondsReport }
+        : {}),
     });
   }
 
@@ -224,6 +252,13 @@ export class BenchmarkSurrogate {
     return resolved.map(({ query, cellClass, key, input }, i) => {
       const curveMean = shortPrediction.mean[i];
       const curveStd = shortPrediction.std[i];
+      // Passes answered by the cost model, as in the completed table (no seed noise on them).
+      for (const mode of this.costModes) {
+        const model = this.cost as CostModel;
+        const start = CURVE_FIELDS.indexOf(SECONDS_FIELD[mode]) * epochs;
+        curveMean.set(model.predict(cellClass.representative, query.batchSize, mode), start);
+        curveStd.set(model.modes[mode].spread, start);
+      }
       const measuredCurve = query.curve !== undefined && this.longWithCurve !== undefined;
       const model = measuredCurve ? (this.longWithCurve as Surrogate) : this.longPredicted;
       const curve = query.curve ?? curveInputOf(curveMean, epochs);
@@ -264,10 +299,13 @@ export class BenchmarkSurrogate {
       const at = (e: number) => f * epochs + e;
       const indices = Array.from({ length: epochs }, (_, e) => at(e));
       const z = seed === undefined ? 0 : seedDeviate(key, seed, field);
+      const costField = this.costModes.some((mode) => SECONDS_FIELD[mode] === field);
       const perSeed =
         seed === undefined
           ? undefined
-          : indices.map((j) => (noise ? perSeedValue(noise, j, mean[j], z) : mean[j]));
+          : indices.map((j) =>
+              noise && !costField ? perSeedValue(noise, j, mean[j], z) : mean[j],
+            );
       const curve: CurvePrediction = {
         mean: indices.map((j) => mean[j]),
         std: indices.map((j) => std[j]),

@@ -266,6 +266,33 @@ describe('seconds of predicted configurations', () => {
     }
   });
 
+  it('are answered by the surrogate file as the completed table has them', () => {
+    const bundle = BenchmarkSurrogate.fromJSON(
+      JSON.stringify(
+        BenchmarkSurrogate.fromFit(
+          done.short,
+          done.longFit,
+          data.protocol,
+          { source: 'test', synthetic: true, createdAt: '2026-12-04T00:00:00Z' },
+          { costModel: done.costModel, secondsReport: done.secondsReport },
+        ),
+      ),
+    );
+    const unmeasured = done.runs.find((r) => !r.measured && r.seed === seeds[2]);
+    if (!unmeasured) throw new Error('every configuration was measured');
+    const [prediction] = bundle.predict([{ ...unmeasured, seed: unmeasured.seed }]);
+    for (const mode of ['train', 'valid', 'test'] as const) {
+      expect(done.secondsReport.modes[mode].used).toBe('cost');
+      const field = fieldOf[mode];
+      const curve = prediction.short[field];
+      curve.mean.forEach((v, e) => {
+        expect(v).toBeCloseTo(unmeasured[field][e], 9);
+      });
+      expect(curve.perSeed).toEqual(curve.mean);
+      expect(curve.std).toEqual(done.costModel.modes[mode].spread);
+    }
+  });
+
   it('stay the curve model’s, with seed noise, when told to', () => {
     const curveOnly = completeBenchmark(data.runs, data.long, data.protocol, {
       folds: 3,
