@@ -22,6 +22,11 @@ export const BATCH_NORM_TRAINING = 'NhbBatchNormTraining';
 export const BATCH_NORM_TRAINING_GRAD = 'NhbBatchNormTrainingGrad';
 /** Kernel of evaluation with given statistics: inputs x, mean, variance, scale, offset. */
 export const BATCH_NORM_INFERENCE = 'NhbBatchNormInference';
+/**
+ * Kernel of the running-statistics update: inputs runningMean, runningVariance, mean, variance;
+ * attrs momentum, varianceFactor; outputs the new running mean and variance.
+ */
+export const BATCH_NORM_RUNNING_UPDATE = 'NhbBatchNormRunningUpdate';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -323,7 +328,10 @@ const inferenceGradient: tf.GradConfig = {
 
 let registered = false;
 
-/** Registers the three kernels for 'wasm' and 'cpu' and their gradients; idempotent. */
+/**
+ * Registers the training, gradient, inference and running-statistics kernels for 'wasm' and
+ * 'cpu' and the gradients; idempotent.
+ */
 export function registerBatchNormKernels(): void {
   if (registered) return;
   registered = true;
@@ -342,6 +350,11 @@ export function registerBatchNormKernels(): void {
       kernelName: BATCH_NORM_INFERENCE,
       backendName,
       kernelFunc: inferenceKernel(backendName) as unknown as tf.KernelFunc,
+    });
+    tf.registerKernel({
+      kernelName: BATCH_NORM_RUNNING_UPDATE,
+      backendName,
+      kernelFunc: runningUpdateKernel(backendName) as unknown as tf.KernelFunc,
     });
   }
   tf.registerGradient(inferenceGradient);
@@ -418,12 +431,6 @@ export function batchNormInference(
   return tf.batchNorm(x, mean, variance, offset, scale, varianceEpsilon);
 }
 
-/**
- * Kernel of the running-statistics update: inputs runningMean, runningVariance, mean, variance;
- * attrs momentum, varianceFactor; outputs the new running mean and variance.
- */
-export const BATCH_NORM_RUNNING_UPDATE = 'NhbBatchNormRunningUpdate';
-
 /** Attributes of the running-statistics update. */
 interface RunningUpdateAttrs {
   momentum: number;
@@ -460,8 +467,6 @@ function runningUpdateKernel(backendName: 'wasm' | 'cpu') {
   };
 }
 
-let runningRegistered = false;
-
 /**
  * PyTorch's running-statistics update, (1 − momentum)·running + momentum·batch for the mean and
  * (1 − momentum)·running + varianceFactor·batch for the variance (varianceFactor = momentum ·
@@ -477,16 +482,7 @@ export function batchNormRunningUpdate(
   momentum: number,
   varianceFactor: number,
 ): [tf.Tensor1D, tf.Tensor1D] {
-  if (!runningRegistered) {
-    runningRegistered = true;
-    for (const backendName of ['wasm', 'cpu'] as const) {
-      tf.registerKernel({
-        kernelName: BATCH_NORM_RUNNING_UPDATE,
-        backendName,
-        kernelFunc: runningUpdateKernel(backendName) as unknown as tf.KernelFunc,
-      });
-    }
-  }
+  registerBatchNormKernels();
   const floats = [runningMean, runningVariance, mean, variance].every((t) => t.dtype === 'float32');
   if (floats && tf.getKernel(BATCH_NORM_RUNNING_UPDATE, tf.getBackend()) !== undefined) {
     const out = tf
