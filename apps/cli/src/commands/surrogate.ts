@@ -126,7 +126,7 @@ async function loadModel(path: string | undefined): Promise<BenchmarkSurrogate> 
   const chosen = path ?? defaultSurrogatePath();
   if (chosen === undefined) {
     throw new UsageError(
-      'no default surrogate is shipped yet; pass --model <dir> (written by nhb surrogate fit --out)',
+      'the surrogate shipped with the embedded benchmark is missing from @nashpobench2/surrogate (data/); pass --model <dir> (written by nhb surrogate fit --out)',
     );
   }
   try {
