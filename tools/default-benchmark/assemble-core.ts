@@ -96,7 +96,7 @@ export function onAccuracyGrid(v: number, images: number): number {
  * The predicted values of a completed set stored compactly (measured values are never changed):
  * - accuracies rounded to the grid a measured run can reach, 100 / images of the split (0.05 pp
  *   for 2,000 images): finer digits would be below both the evaluation's resolution and the
- *   prediction's spread;
+ *   prediction's spread; and never below the lowest value a measured run reached on the split;
  * - per-pass seconds to 3 significant digits and equal for all seeds of a configuration (their
  *   mean): a pass's CPU cost depends on the network and batch size, not on the seed, and the
  *   seed-to-seed differences the noise model adds to costs are load noise, not signal;
@@ -130,7 +130,22 @@ export function compactPredictedValues(
       });
     });
   }
-  const grid = (values: number[], images: number) => values.map((v) => onAccuracyGrid(v, images));
+  // Predicted accuracies never go below the lowest accuracy any measured run reached on that
+  // split (about chance, 10 %): the seed noise would otherwise push near-chance configurations
+  // to values no network here produces.
+  const floorOf = (field: 'trainAccuracy' | 'validAccuracy' | 'testAccuracy') => {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const run of runs)
+      if (run.measured) for (const v of run[field]) lowest = Math.min(lowest, v);
+    return Number.isFinite(lowest) ? lowest : 0;
+  };
+  const floors = {
+    train: floorOf('trainAccuracy'),
+    valid: floorOf('validAccuracy'),
+    test: floorOf('testAccuracy'),
+  };
+  const grid = (values: number[], images: number, floor: number) =>
+    values.map((v) => onAccuracyGrid(Math.max(v, floor), images));
   // Spreads to 2 significant digits (a spread's own precision).
   const significant2 = (values: number[] | undefined) =>
     values?.map((v) => (Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(2)) : v));
@@ -170,9 +185,9 @@ export function compactPredictedValues(
       const mean = (i: number) => entry.sums[i].map((total) => significant3(total / entry.n));
       return {
         ...run,
-        trainAccuracy: grid(run.trainAccuracy, sizes.trainImages),
-        validAccuracy: grid(run.validAccuracy, sizes.validImages),
-        testAccuracy: grid(run.testAccuracy, sizes.testImages),
+        trainAccuracy: grid(run.trainAccuracy, sizes.trainImages, floors.train),
+        validAccuracy: grid(run.validAccuracy, sizes.validImages, floors.valid),
+        testAccuracy: grid(run.testAccuracy, sizes.testImages, floors.test),
         trainLoss: run.trainLoss.map(() => Number.NaN),
         validLoss: run.validLoss.map(() => Number.NaN),
         testLoss: run.testLoss.map(() => Number.NaN),

@@ -16,6 +16,7 @@ import {
   countMeasured,
   MIN_COST_REFERENCE_RUNS,
   normalizeCostGeneration,
+  onAccuracyGrid,
   rangeProblems,
   SUMMARY_MARKDOWN,
   SURROGATE_FILE,
@@ -218,6 +219,20 @@ describe('range checks', () => {
     expect(spread.runs[0].validAccuracyStd?.[0]).toBe(1.3);
     expect(spread.runs[0].trainSecondsStd?.[11]).toBe(0.012);
     expect(spread.runs[0].testAccuracyStd).toBeUndefined();
+  });
+
+  it('compact storage keeps predicted accuracies at or above the lowest measured one', () => {
+    const sizes = { trainImages: 5000, validImages: 2000, testImages: 2000 };
+    const low: RunRecord = {
+      ...good,
+      measured: false,
+      validAccuracy: good.validAccuracy.map((v, e) => (e === 0 ? 0.4 : v)),
+    };
+    const out = compactPredictedValues([good, low], [], sizes);
+    expect(out.runs[1].validAccuracy[0]).toBe(
+      onAccuracyGrid(Math.min(...good.validAccuracy), 2000),
+    );
+    expect(out.runs[1].validAccuracy[5]).toBe(onAccuracyGrid(low.validAccuracy[5], 2000));
   });
 
   it('compact storage gives every seed of a configuration the mean seconds of its seeds', () => {
