@@ -230,4 +230,17 @@ describe('Benchmark on synthetic data', () => {
     ).toBe(false);
     expect(Number.isNaN(bench.longAccuracyAt(index))).toBe(false);
   });
+
+  it('says per seed which runs were measured when a configuration mixes both', () => {
+    const mixed = Benchmark.fromRecords(
+      [handRun(REP, 0.1, 256, 222, 0), { ...handRun(REP, 0.1, 256, 555, 1), measured: false }],
+      [],
+      META,
+    );
+    const index = configIndex(KEY);
+    expect(mixed.isMeasured(index)).toBe(false);
+    expect(mixed.isMeasured(index, 222)).toBe(true);
+    expect(mixed.isMeasured(index, 555)).toBe(false);
+    expect(() => mixed.isMeasured(index, 1)).toThrow(/seed 1 is not valid; allowed: 222, 555/);
+  });
 });

@@ -243,11 +243,15 @@ export class Benchmark {
     return row >= 0 ? this.#t.longStd[row] : Number.NaN;
   }
 
-  /** True when the configuration has short runs and all of them were trained, not predicted. */
-  isMeasured(index: number): boolean {
+  /**
+   * True when the configuration has short runs and all of them were trained, not predicted; with
+   * `seed`, when that seed's run was trained (a bad seed throws).
+   */
+  isMeasured(index: number, seed?: number): boolean {
     const row = this.#row(index);
     if (row < 0) return false;
     const base = row * this.#seedCount;
+    if (seed !== undefined) return this.#t.runState[base + this.#seedIndex(seed)] === SLOT_MEASURED;
     let any = false;
     for (let s = 0; s < this.#seedCount; s++) {
       const state = this.#t.runState[base + s];

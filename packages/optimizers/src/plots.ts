@@ -156,7 +156,7 @@ export function comparisonFigureSpec(
   ].map(({ $schema: _schema, ...panel }) => panel);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `budget ${summary.budgetSeconds} s, ${result.harness.runs} runs per optimizer`,
+    title: `budget ${Math.round(summary.budgetSeconds)} s, ${result.harness.runs} runs per optimizer`,
     vconcat: panels,
     resolve: { scale: { color: 'shared' } },
   } as TopLevelSpec;

@@ -258,6 +258,22 @@ describe('nhb query', () => {
     expect(answer.seeds).toEqual([...embedded.seeds]);
   });
 
+  it('says whether the run of the asked seed was measured', async () => {
+    const mixedPath = join(folder, 'mixed.parquet');
+    const runs = data.runs.map((r) =>
+      r.classId === CLASS.id && r.lr === 0.1 && r.batchSize === 256 && r.seed === 555
+        ? { ...r, measured: false }
+        : r,
+    );
+    await writeBenchmarkFile(mixedPath, Benchmark.fromRecords(runs, data.long, data.metadata));
+    const argv = ['query', CLASS.representative, '--lr', '0.1', '--batch-size', '256'];
+    const flag = async (...extra: string[]) =>
+      JSON.parse((await run(...argv, ...extra, '--data', mixedPath, '--json')).stdout[0]).measured;
+    expect(await flag('--seed', '222')).toBe(true);
+    expect(await flag('--seed', '555')).toBe(false);
+    expect(await flag()).toBe(false); // the seed mean includes a predicted run
+  });
+
   it('refuses a mode other than test at the long epoch instead of ignoring it', async () => {
     const { status, stderr } = await run(
       'query',
