@@ -64,6 +64,23 @@ describe('validateBenchmarkParts', () => {
     ).toBe(true);
   });
 
+  it('warns about NaN losses of measured runs only (predicted runs may leave them out)', async () => {
+    const nanLoss = (run: (typeof data.runs)[number]) => ({
+      ...run,
+      trainLoss: run.trainLoss.map(() => Number.NaN),
+    });
+    const predicted = data.runs.map((run, i) =>
+      i === 2 ? { ...nanLoss(run), measured: false } : run,
+    );
+    const quiet = await validateBenchmarkParts([part('predicted.parquet', predicted)]);
+    expect(quiet.warnings.some((w) => /losses/.test(w))).toBe(false);
+    const measured = data.runs.map((run, i) => (i === 2 ? nanLoss(run) : run));
+    const loud = await validateBenchmarkParts([part('measured.parquet', measured)]);
+    expect(
+      loud.warnings.some((w) => /^12 losses that are negative, or NaN in measured runs/.test(w)),
+    ).toBe(true);
+  });
+
   it('passes a file with CPU seconds and predicted spreads, NaN (unknown) included', async () => {
     const E = data.metadata.protocol.shortEpochs;
     const series = (value: number) => Array.from({ length: E }, (_, e) => value + e);
