@@ -112,6 +112,7 @@ export function LandscapeView({ loaded }: { loaded: LoadedBenchmark }) {
           benchmark={loaded.benchmark}
           table={table}
           what={what}
+          choice={choice}
           settingA={settingA}
           settingB={settingB}
           onSettings={(a, b) => {
@@ -128,12 +129,22 @@ interface PanelsProps {
   readonly benchmark: LoadedBenchmark['benchmark'];
   readonly table: SettingTable;
   readonly what: string;
+  /** Which table the values come from: short (12-epoch valid) or long. */
+  readonly choice: TableChoice;
   readonly settingA: number;
   readonly settingB: number;
   readonly onSettings: (a: number, b: number) => void;
 }
 
-function LandscapePanels({ benchmark, table, what, settingA, settingB, onSettings }: PanelsProps) {
+function LandscapePanels({
+  benchmark,
+  table,
+  what,
+  choice,
+  settingA,
+  settingB,
+  onSettings,
+}: PanelsProps) {
   const entries = useMemo(() => tableEntries(table), [table]);
   const summary = useMemo(() => summarize(entries.map((e) => e.accuracyPct)), [entries]);
   const [onePerClass, setOnePerClass] = useState(false);
@@ -223,7 +234,12 @@ function LandscapePanels({ benchmark, table, what, settingA, settingB, onSetting
                   </td>
                   <td class="number">{row.lr}</td>
                   <td class="number">{row.batchSize}</td>
-                  <td class="number">{fixed(row.accuracyPct)}</td>
+                  <td class="number">
+                    {marked(
+                      fixed(row.accuracyPct),
+                      choice === 'short' ? row.measured : row.longMeasured,
+                    )}
+                  </td>
                   <td class="number">{marked(fixed(row.testAccuracyPct), row.measured)}</td>
                   <td class="number">{marked(fixed(row.longTestAccuracyPct), row.longMeasured)}</td>
                 </tr>
