@@ -32,7 +32,11 @@ export class UsageError extends NhbError {
 /** Prints an error as one line (stack only with `--debug`) and returns the exit status. */
 export function reportError(io: CliIO, error: unknown, debug: boolean): number {
   if (debug && error instanceof Error && error.stack) io.err(error.stack);
-  else io.err(`nhb: ${error instanceof Error ? error.message : String(error)}`);
+  else {
+    // One line, whatever the message holds (a JSON parser's error can quote a newline).
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`nhb: ${message.replace(/\s*\n\s*/g, ' ').trim()}`);
+  }
   return error instanceof UsageError ? 2 : 1;
 }
 

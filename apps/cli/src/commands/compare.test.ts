@@ -161,6 +161,16 @@ describe('nhb compare', () => {
     expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(saved);
   }, 60_000);
 
+  it('reports an unreadable --from file in one line', async () => {
+    const bad = join(folder, 'garbage.json');
+    await writeFile(bad, 'garbage\n');
+    const { status, stderr } = await run('compare', '--from', bad);
+    expect(status).not.toBe(0);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(/^nhb: .*garbage/);
+    expect(stderr[0]).not.toContain('\n');
+  });
+
   it('refuses flags that --from would silently ignore', async () => {
     const results = join(folder, 'results.json');
     const cases: [string[], string][] = [
