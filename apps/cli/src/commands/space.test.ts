@@ -40,6 +40,16 @@ describe('nhb space', () => {
     expect(JSON.parse(reduced.stdout[0]).parameters).toBeLessThan(73_610);
   });
 
+  it('says which network the parameter count is for', async () => {
+    const paper = await run('space', 'cell', '0|10|210');
+    expect(paper.stdout[1]).toBe('class           173, representative 0|10|210, 1 member');
+    expect(paper.stdout[2]).toMatch(/^network {9}32 px, stem 16, 5 cells per stage/);
+    const lite = ['--stem-channels', '8', '--cells-per-stage', '1', '--input-size', '16'];
+    const reduced = await run('space', 'cell', '0|10|210', ...lite);
+    expect(reduced.stdout[2]).toMatch(/^network {9}16 px, stem 8, 1 cell per stage/);
+    expect(reduced.stdout[3]).toBe('parameters      55,514');
+  });
+
   it('fails with one line and a non-zero status on a bad code', async () => {
     const { status, stderr } = await run('space', 'cell', '0|0|000');
     expect(status).toBe(1);

@@ -94,8 +94,12 @@ export function registerSpace(program: Command, io: CliIO): void {
       };
       if (options.json) return printJson(io, result);
       io.out(`cell            ${code} (${ops.join(', ')})`);
+      const members = cls.members.length;
       io.out(
-        `class           ${cls.id}, representative ${cls.representative}, ${cls.members.length} members`,
+        `class           ${cls.id}, representative ${cls.representative}, ${members} member${members === 1 ? '' : 's'}`,
+      );
+      io.out(
+        `network         ${shape.inputSize} px, stem ${shape.stemChannels}, ${shape.cellsPerStage} cell${shape.cellsPerStage === 1 ? '' : 's'} per stage (the paper's: 32, 16, 5; the lite protocol's: 16, 8, 1)`,
       );
       io.out(`parameters      ${cost.parameters.toLocaleString('en-US')}`);
       io.out(
