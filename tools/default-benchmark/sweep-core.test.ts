@@ -1,13 +1,15 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cellClassOf } from '@nashpobench2/search-space';
 import { finishedUnits } from '@nashpobench2/trainer/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_PROTOCOL, fakeTrainer } from './fake-trainer.js';
-import { type PlannedRun, planDefaultBenchmark } from './plan.js';
+import { type PlannedRun, planDefaultBenchmark, SPANNING_CELLS } from './plan.js';
 import {
   estimateRemaining,
   finishedKey,
+  parsePriority,
   pendingRuns,
   planTotals,
   prioritize,
@@ -201,5 +203,40 @@ describe('prioritize', () => {
       some.filter((r) => r.purpose !== 'long' && r.purpose !== 'seeds'),
     );
     expect(prioritize(some, [])).toEqual(some);
+  });
+
+  it('grid:N moves only the grid runs of the first N spanning cells, before the next entries', () => {
+    const spanning = SPANNING_CELLS.map((code) => cellClassOf(code).representative);
+    const some = plan.slice(0, 200);
+    const out = prioritize(some, parsePriority('grid:2,space-filling', spanning.length), spanning);
+    expect(new Set(out)).toEqual(new Set(some));
+    expect(out).toHaveLength(some.length);
+    const twoCells = some.filter(
+      (r) => r.purpose === 'grid' && (r.cellCode === spanning[0] || r.cellCode === spanning[1]),
+    );
+    const space = some.filter((r) => r.purpose === 'space-filling');
+    // Round-robin grid over 10 cells: 200 plan runs hold about 8 grid runs per cell.
+    expect(twoCells.length).toBeGreaterThanOrEqual(10);
+    expect(out.slice(0, twoCells.length)).toEqual(twoCells);
+    expect(out.slice(twoCells.length, twoCells.length + space.length)).toEqual(space);
+    // The other cells' grid runs come after, in plan order.
+    const rest = out.slice(twoCells.length + space.length);
+    expect(rest.some((r) => r.purpose === 'grid' && r.cellCode === spanning[2])).toBe(true);
+    expect(rest.every((r) => !twoCells.includes(r) && r.purpose !== 'space-filling')).toBe(true);
+  });
+});
+
+describe('parsePriority', () => {
+  it('reads purposes and grid:N, and refuses anything else in one line', () => {
+    expect(parsePriority(undefined, 10)).toEqual([]);
+    expect(parsePriority('long, seeds', 10)).toEqual([{ purpose: 'long' }, { purpose: 'seeds' }]);
+    expect(parsePriority('grid:8,grid', 10)).toEqual([
+      { purpose: 'grid', cells: 8 },
+      { purpose: 'grid' },
+    ]);
+    for (const bad of ['grid:0', 'grid:11', 'grid:2.5', 'seeds:3', 'longs', 'grid:1:2', '']) {
+      expect(() => parsePriority(bad, 10)).toThrow(/--first/);
+    }
+    expect(() => parsePriority('grid:11', 10)).toThrow(/grid:N with N in 1\.\.10/);
   });
 });

@@ -40,17 +40,73 @@ export function pendingRuns(
 }
 
 /**
- * `pending` with the runs of the `first` purposes moved to the front, in the order the purposes
- * are named and plan order within each; the rest follow in plan order. Used to finish the parts of
- * the plan that a deadline needs (e.g. the long runs) before the others; the set of runs and the
+ * One entry of `--first`: a purpose, optionally limited to the grid runs of the first `cells`
+ * spanning cells (`grid:8` = the grid of the plan's first 8 spanning cells).
+ */
+export interface PriorityEntry {
+  readonly purpose: PlannedRun['purpose'];
+  /** Only for 'grid': the number of spanning cells (in SPANNING_CELLS order) whose grid runs move. */
+  readonly cells?: number;
+}
+
+const PURPOSES: readonly PlannedRun['purpose'][] = ['grid', 'space-filling', 'seeds', 'long'];
+
+/**
+ * Parses `--first` (comma list of `grid`, `grid:N`, `space-filling`, `seeds`, `long`); throws a
+ * one-line error naming the bad entry and what is allowed.
+ */
+export function parsePriority(text: string | undefined, spanningCells: number): PriorityEntry[] {
+  if (text === undefined) return [];
+  return text.split(',').map((raw) => {
+    const entry = raw.trim();
+    const [purpose, count, ...rest] = entry.split(':');
+    const cells = count === undefined ? undefined : Number(count);
+    const valid =
+      (PURPOSES as readonly string[]).includes(purpose) &&
+      rest.length === 0 &&
+      (cells === undefined ||
+        (purpose === 'grid' && /^\d+$/.test(count) && cells >= 1 && cells <= spanningCells));
+    if (!valid) {
+      throw new InvalidArgumentError(
+        'default-benchmark',
+        '--first',
+        entry,
+        `a comma list of ${PURPOSES.join(', ')}, or grid:N with N in 1..${spanningCells}`,
+      );
+    }
+    return cells === undefined
+      ? { purpose: purpose as PlannedRun['purpose'] }
+      : { purpose: 'grid', cells };
+  });
+}
+
+/**
+ * `pending` with the runs of the `first` entries moved to the front, in the order the entries are
+ * named and plan order within each; the rest follow in plan order. A `grid:N` entry moves the grid
+ * runs of the first N spanning cells (`spanningCells`, in plan order), so `grid:8,space-filling`
+ * completes 8 cells' grids, then the space-filling design, before the other cells' grids. Used to
+ * finish the parts of the plan that a deadline needs before the others; the set of runs and the
  * resume logic are unchanged.
  */
 export function prioritize(
   pending: readonly PlannedRun[],
-  first: readonly PlannedRun['purpose'][],
+  first: readonly (PlannedRun['purpose'] | PriorityEntry)[],
+  spanningCells: readonly string[] = [],
 ): PlannedRun[] {
-  const front = first.flatMap((purpose) => pending.filter((run) => run.purpose === purpose));
-  return [...front, ...pending.filter((run) => !first.includes(run.purpose))];
+  const taken = new Set<PlannedRun>();
+  const front: PlannedRun[] = [];
+  for (const item of first) {
+    const entry = typeof item === 'string' ? { purpose: item } : item;
+    const cells =
+      entry.cells === undefined ? undefined : new Set(spanningCells.slice(0, entry.cells));
+    for (const run of pending) {
+      if (taken.has(run) || run.purpose !== entry.purpose) continue;
+      if (cells && !cells.has(run.cellCode)) continue;
+      taken.add(run);
+      front.push(run);
+    }
+  }
+  return [...front, ...pending.filter((run) => !taken.has(run))];
 }
 
 /** What one lane reports for one finished run. */

@@ -4,7 +4,8 @@
  *
  *   pnpm --filter @nashpobench2/tools sweep -- --parallel 2 [--data <cifar-10-binary.tar.gz>]
  *     [--out <dir>] [--cache <dir>] [--backend auto] [--shard i/N] [--limit N] [--dry-run]
- *     [--first long,seeds]   (those purposes' pending runs first, then the rest in plan order)
+ *     [--first long,seeds]   (those purposes' pending runs first, then the rest in plan order;
+ *                             grid:N = the grid runs of the first N spanning cells)
  *
  * Inside an array job (Slurm, SGE, PBS, Kubernetes Indexed Job) the shard comes from the task
  * index as in `nhb train` (`--shard-count`/`NHB_SHARD_COUNT` where the count is not visible).
@@ -20,6 +21,7 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cellClassOf } from '@nashpobench2/search-space';
 import {
   BACKEND_CHOICES,
   type BackendChoice,
@@ -33,11 +35,12 @@ import {
   sweepWorkerEntry,
   type ToWorker,
 } from '@nashpobench2/trainer/node';
-import { type PlannedRun, planDefaultBenchmark, runId } from './plan.js';
+import { type PlannedRun, planDefaultBenchmark, runId, SPANNING_CELLS } from './plan.js';
 import {
   estimateRemaining,
   finishedKey,
   type PlanShard,
+  parsePriority,
   pendingRuns,
   planTotals,
   prioritize,
@@ -188,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: sweep [--parallel k] [--data <cifar-10-binary.tar.gz>] [--out <dir>] [--cache <dir>] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--shard i/N | array-task env with --shard-count N --shard-first F] [--limit N] [--first long,seeds,...] [--dry-run]\n',
+      'usage: sweep [--parallel k] [--data <cifar-10-binary.tar.gz>] [--out <dir>] [--cache <dir>] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--shard i/N | array-task env with --shard-count N --shard-first F] [--limit N] [--first grid[:N],space-filling,seeds,long] [--dry-run]\n',
     );
     return 0;
   }
@@ -226,16 +229,9 @@ async function main(argv: string[]): Promise<number> {
   const prepared = await loadPreparedData(dataPath, protocol, { cacheDir });
   await mkdir(out, { recursive: true });
   const finished = await finishedUnits(out, prepared.protocol);
-  const purposes = ['grid', 'space-filling', 'seeds', 'long'] as const;
-  const first = (values.first?.split(',') ?? []).map((p) => p.trim());
-  for (const purpose of first) {
-    if (!(purposes as readonly string[]).includes(purpose)) {
-      throw new Error(
-        `default-benchmark: --first ${purpose} is not valid; allowed: ${purposes.join(', ')} (comma list)`,
-      );
-    }
-  }
-  const pending = prioritize(pendingRuns(plan, finished, shard), first as PlannedRun['purpose'][]);
+  const spanning = SPANNING_CELLS.map((code) => cellClassOf(code).representative);
+  const first = parsePriority(values.first, spanning.length);
+  const pending = prioritize(pendingRuns(plan, finished, shard), first, spanning);
   const inShard = plan.filter((_, i) => i % shard.count === shard.index);
   const all = planTotals(inShard);
   const left = planTotals(pending);
