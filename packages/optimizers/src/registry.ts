@@ -270,6 +270,18 @@ export function resolveSettings(id: string, overrides: OptimizerSettings = {}): 
     }
     settings[key] = value;
   }
+  // The first stage's length is fixed either in seconds or as a share of the budget, not both.
+  if (overrides.firstStageSeconds != null && overrides.firstStageFraction != null) {
+    throw new InvalidArgumentError(
+      'optimizers',
+      `${id}.firstStageFraction`,
+      overrides.firstStageFraction,
+      'null when firstStageSeconds is set (one of the two fixes the first stage)',
+    );
+  }
+  if (overrides.firstStageSeconds != null && 'firstStageFraction' in settings) {
+    settings.firstStageFraction = null;
+  }
   checkSettings(id, settings);
   return settings;
 }

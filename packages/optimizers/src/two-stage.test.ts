@@ -123,6 +123,24 @@ describe('two-stage baselines', () => {
     );
   });
 
+  it('takes the first stage in seconds or as a share of the budget, never both', () => {
+    // Seconds alone: the default share no longer applies (it used to be ignored silently).
+    const seconds = resolveSettings('bohb-then-rea', { firstStageSeconds: 3000 });
+    expect(seconds.firstStageSeconds).toBe(3000);
+    expect(seconds.firstStageFraction).toBeNull();
+    expect(resolveSettings('rs-then-rea', { firstStageFraction: 0.5 }).firstStageFraction).toBe(
+      0.5,
+    );
+    expect(() =>
+      resolveSettings('rs-then-rea', { firstStageSeconds: 3000, firstStageFraction: 0.5 }),
+    ).toThrow(
+      /rs-then-rea\.firstStageFraction 0\.5 is not valid; allowed: null when firstStageSeconds is set/,
+    );
+    // Both given with the share null is the explicit form of seconds alone.
+    const explicit = { firstStageSeconds: 3000, firstStageFraction: null };
+    expect(resolveSettings('rs-then-rea', explicit).firstStageFraction).toBeNull();
+  });
+
   it('gives the first stage a quarter of any budget by default, or fixed seconds when set', () => {
     // 8,000 s: the first stage starts nothing at or after 2,000 s.
     const quarter = runTwoStage('rs-then-rea', 4, {}, 8000).log;
