@@ -67,6 +67,11 @@ export interface RunResult {
   readonly trainingSeed: number | null;
   /** Evaluations finished. */
   readonly evaluations: number;
+  /**
+   * Evaluations finished by the harness budget (fewer than `evaluations` only for optimizers that
+   * ignore the budget, such as BOHB's fixed 40 iterations); absent in older results files.
+   */
+  readonly evaluationsByBudget?: number;
   /** Training seconds charged in total. */
   readonly totalCostSeconds: number;
   /** Simulated clock when the last evaluation finished, seconds. */
@@ -140,10 +145,15 @@ export function runOptimizer(
   for (const cost of log.costSeconds) totalCostSeconds += cost;
   const endSeconds = log.finishedAtSeconds.at(-1) ?? 0;
   const evaluations = log.index.length;
+  let evaluationsByBudget = 0;
+  for (const finished of log.finishedAtSeconds) {
+    if (finished <= options.budgetSeconds) evaluationsByBudget++;
+  }
   return {
     seed,
     trainingSeed: trainingSeed ?? null,
     evaluations,
+    evaluationsByBudget,
     totalCostSeconds,
     endSeconds,
     optimumShortPct,

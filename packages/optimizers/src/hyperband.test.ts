@@ -2,10 +2,11 @@ import { makeSyntheticBenchmark } from '@nashpobench2/dataset';
 import { createRng } from '@nashpobench2/search-space';
 import { describe, expect, it } from 'vitest';
 import { type SearchOracle, validationOracle } from './benchmark-view.js';
-import { runOptimizer } from './experiment.js';
+import { runExperiment, runOptimizer } from './experiment.js';
 import type { OptimizerContext } from './optimizer.js';
 import { optimizerDefinition, resolveSettings } from './registry.js';
 import { runSearchLoop } from './search-loop.js';
+import { summarizeExperiment } from './statistics.js';
 
 // the dataset package's full-size synthetic benchmark: real `Benchmark` query semantics
 const bench = makeSyntheticBenchmark();
@@ -83,6 +84,30 @@ describe('cost accounting on a full-size benchmark', () => {
       expect(result.endSeconds).toBeGreaterThanOrEqual(5000);
       expect(result.endSeconds).toBeLessThan(5000 + 12 * 60);
       expect(result.totalCostSeconds).toBeCloseTo(result.endSeconds, 6); // one worker
+      // The last evaluation crosses the budget: it finished after it.
+      expect(result.evaluationsByBudget).toBe(result.evaluations - 1);
     }
+  });
+
+  it('counts the evaluations finished by the budget apart from those of an optimizer that ignores it', () => {
+    // BOHB runs its 40 iterations whatever the budget; 5,000 s ends long before them.
+    const result = runOptimizer(bench, 'bohb', 4, { budgetSeconds: 5000 });
+    expect(result.endSeconds).toBeGreaterThan(5000);
+    const finishedAt = result.trajectory.timeSeconds;
+    expect(finishedAt.length).toBeGreaterThan(0);
+    expect(result.evaluationsByBudget).toBeGreaterThan(0);
+    expect(result.evaluationsByBudget).toBeLessThan(result.evaluations);
+    // The incumbent trajectory's evaluation counts up to the budget never exceed the count.
+    finishedAt.forEach((t, k) => {
+      if (t <= 5000)
+        expect(result.trajectory.evaluations[k]).toBeLessThanOrEqual(
+          result.evaluationsByBudget ?? -1,
+        );
+    });
+    const experiment = runExperiment(bench, ['bohb'], { runs: 1, seed: 4, budgetSeconds: 5000 });
+    expect(experiment.optimizers[0].runs[0]).toEqual(result);
+    const summary = summarizeExperiment(experiment);
+    expect(summary.optimizers[0].evaluations.mean).toBe(result.evaluationsByBudget);
+    expect(summary.optimizers[0].evaluationsAtEnd.mean).toBe(result.evaluations);
   });
 });

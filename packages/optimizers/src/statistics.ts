@@ -49,8 +49,10 @@ export interface OptimizerSummary {
   readonly atBudget: PointSummary;
   /** Values after each run's last evaluation (differs for optimizers that ignore the budget). */
   readonly atEnd: PointSummary;
-  /** Evaluations per run. */
+  /** Evaluations per run finished by the budget. */
   readonly evaluations: MeanSe;
+  /** Evaluations per run in all (more than `evaluations` for optimizers that ignore the budget). */
+  readonly evaluationsAtEnd: MeanSe;
   /** Simulated seconds when each run's last evaluation finished. */
   readonly endSeconds: MeanSe;
   /** Mean rank (1 = best) of the short test accuracy at the budget, over paired seeds. */
@@ -208,7 +210,8 @@ export function summarizeExperiment(
       },
       atBudget: pointSummary(atBudgetValues[o]),
       atEnd: pointSummary(end),
-      evaluations: meanSe(optimizer.runs.map((run) => run.evaluations)),
+      evaluations: meanSe(optimizer.runs.map((run) => run.evaluationsByBudget ?? run.evaluations)),
+      evaluationsAtEnd: meanSe(optimizer.runs.map((run) => run.evaluations)),
       endSeconds: meanSe(optimizer.runs.map((run) => run.endSeconds)),
       averageRankShort: ranksShort[o],
       averageRankLong: ranksLong[o],

@@ -394,7 +394,7 @@ export function printFinalTable(
   }
   io.out(
     'mean ± standard error over runs of the best-valid configuration among evaluations finished ' +
-      `by the budget; Δ: paired per seed against ${summary.reference}`,
+      `by the budget (evals: how many finished by it); Δ: paired per seed against ${summary.reference}`,
   );
   const empty = summary.optimizers.filter((o) => o.atBudget.testAccuracyShort.n === 0);
   if (empty.length > 0) {
@@ -418,7 +418,8 @@ export function printFinalTable(
     const end = summary.optimizers[o];
     io.out(
       `note: ${optimizer.id} stops after its own iterations (ends at ${format(end.endSeconds.mean, 0)} s ` +
-        `on average); at its end test@${shortEpochs} = ${withSe(end.atEnd.testAccuracyShort)} %`,
+        `on average, ${format(end.evaluationsAtEnd.mean, 1)} evaluations); at its end ` +
+        `test@${shortEpochs} = ${withSe(end.atEnd.testAccuracyShort)} %`,
     );
   }
 }
