@@ -11,6 +11,8 @@ import {
   completeBenchmark,
   configurationOrdinal,
 } from './complete-benchmark.js';
+import { createFeatureSchema } from './features.js';
+import { longGainTarget } from './long-surrogate.js';
 import { CURVE_FIELDS } from './run-summary.js';
 import { makeSyntheticTrainingData } from './synthetic-data.js';
 import { tensorflow } from './tensorflow.js';
@@ -160,6 +162,19 @@ describe('completing the benchmark', () => {
       expect(report.folds).toBe(3);
       expect(report.models.map((m) => m.model)).toEqual(['ensemble', 'ridge', 'knn']);
     }
+  });
+
+  it('models the long accuracy with a measured curve as its gain over the last valid accuracy', () => {
+    // 24 edge one-hots + 48 path indicators + 4 scalars, then 12 valid accuracies: @12 is column 87.
+    const spec = done.longFit.withCurve?.surrogate.targetSpecs[0];
+    expect(spec?.offset).toEqual({ column: 87, scale: 100, name: 'validAccuracyFraction@12' });
+    expect(longGainTarget(createFeatureSchema({ curveEpochs: 12 })).offset?.column).toBe(87);
+    expect(longGainTarget(createFeatureSchema({ curveEpochs: 3 })).offset?.column).toBe(78);
+    expect(() => longGainTarget(createFeatureSchema({ curveEpochs: 0 }))).toThrow(
+      /curveEpochs ≥ 1/,
+    );
+    // The architecture-only model has no curve to be relative to.
+    expect(done.longFit.architectureOnly.surrogate.targetSpecs[0].offset).toBeUndefined();
   });
 
   it('gives the same per-seed values in the table and in a query', () => {

@@ -57,6 +57,7 @@ export {
   fitLongSurrogate,
   fitShortSurrogate,
   LONG_TARGET,
+  longGainTarget,
   type LongFit,
   type LongOptions,
   predictedCurveModel,
@@ -141,7 +142,9 @@ export {
   accuracyTarget,
   clipToRange,
   fromModelSpace,
+  offsetValue,
   positiveTarget,
+  type TargetOffset,
   type TargetSpec,
   toModelSpace,
 } from './target-spec.js';

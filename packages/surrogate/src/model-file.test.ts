@@ -54,6 +54,37 @@ describe('model files', () => {
     });
   }
 
+  it('keeps target offsets, loads version 1 files and refuses newer versions', () => {
+    const { features, targets, groups } = toyData();
+    const offset = { column: 1, scale: 10, name: 'b' };
+    const surrogate = fitSurrogate({
+      model: 'ridge',
+      features,
+      targets: targets.map((row) => [row[0]]),
+      groups,
+      targetSpecs: [{ ...accuracyTarget('accuracy'), offset }],
+    });
+    const file = surrogateToJSON(surrogate);
+    expect(file.formatVersion).toBe(2);
+    const loaded = surrogateFromJSON(JSON.stringify(file));
+    expect(loaded.targetSpecs[0].offset).toEqual(offset);
+    const probe = [features[3], [0.2, -0.9, -0.18]];
+    expect(loaded.predict(probe)).toEqual(surrogate.predict(probe));
+    // A version 1 file has no offsets and reads as before.
+    const plain = fitSurrogate({ model: 'ridge', features, targets, groups });
+    const v1 = { ...surrogateToJSON(plain), formatVersion: 1 };
+    expect(surrogateFromJSON(v1).predict(probe)).toEqual(plain.predict(probe));
+    expect(() => surrogateFromJSON({ ...v1, formatVersion: 3 })).toThrow(
+      /model file 'nhb-surrogate v3' is not valid; allowed: nhb-surrogate v1 or v2/,
+    );
+    // An offset column the model's inputs do not have is refused at load.
+    const broken = {
+      ...file,
+      targetSpecs: [{ ...file.targetSpecs[0], offset: { ...offset, column: 3 } }],
+    };
+    expect(() => surrogateFromJSON(broken)).toThrow(/offset column 3 is not valid/);
+  });
+
   it('leaves no temporary files and rejects foreign JSON', async () => {
     const names = await readdir(folder);
     expect(names.filter((name) => name.includes('.tmp'))).toEqual([]);

@@ -10,13 +10,19 @@ import {
   type SurrogateParts,
   type TargetProjection,
 } from './surrogate.js';
-import type { TargetSpec } from './target-spec.js';
+import { checkOffset, type TargetSpec } from './target-spec.js';
 
 /** Format tag of surrogate model files. */
 export const SURROGATE_FILE_FORMAT = 'nhb-surrogate';
 
-/** Current version of the model file layout. */
-export const SURROGATE_FILE_VERSION = 1;
+/**
+ * Current version of the model file layout. 2 added target offsets (`TargetSpec.offset`); version
+ * 1 files (no offsets) still load.
+ */
+export const SURROGATE_FILE_VERSION = 2;
+
+/** Versions this reader loads. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** Ensemble weights as stored: float32 little-endian bytes in base64, one string per layer. */
 export interface StoredEnsemble {
@@ -122,11 +128,12 @@ export function surrogateToJSON(surrogate: Surrogate): SurrogateFile {
 /** Rebuilds a surrogate from its model file (an object or its JSON text). */
 export function surrogateFromJSON(input: SurrogateFile | string): Surrogate {
   const file = (typeof input === 'string' ? JSON.parse(input) : input) as SurrogateFile;
-  if (file?.format !== SURROGATE_FILE_FORMAT || file.formatVersion !== SURROGATE_FILE_VERSION) {
+  if (file?.format !== SURROGATE_FILE_FORMAT || !READABLE_VERSIONS.includes(file.formatVersion)) {
     const shown = `${file?.format} v${file?.formatVersion}`;
-    const allowed = `${SURROGATE_FILE_FORMAT} v${SURROGATE_FILE_VERSION}`;
+    const allowed = `${SURROGATE_FILE_FORMAT} v${READABLE_VERSIONS.join(' or v')}`;
     throw new InvalidArgumentError('surrogate', 'model file', shown, allowed);
   }
+  for (const spec of file.targetSpecs) checkOffset(spec, file.inputScaler.mean.length);
   const stored = file.regressor;
   const regressor: SurrogateParts['regressor'] =
     stored.kind === 'ensemble'

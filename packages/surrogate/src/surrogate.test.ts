@@ -59,6 +59,52 @@ describe('Surrogate', () => {
     expect(b.mean).toEqual(a.mean);
   });
 
+  it('models an output relative to an input column when the spec has an offset', () => {
+    // The level is 100 × the input, the gain over it a constant 5: with the offset every model
+    // only has to learn the constant, so even 2-nearest-neighbours is exact away from the data.
+    const features = Array.from({ length: 24 }, (_, i) => [((i * 7) % 24) / 30, i % 3]);
+    const targets = features.map(([f]) => [100 * f + 5]);
+    const spec = { ...accuracyTarget('long'), offset: { column: 0, scale: 100, name: 'f' } };
+    const knn = fitSurrogate({
+      model: 'knn',
+      features,
+      targets,
+      targetSpecs: [spec],
+      knn: { neighbours: [2] },
+    });
+    const { mean } = knn.predict([
+      [0.437, 1],
+      [0.02, 0],
+      [0.99, 2],
+    ]);
+    expect(mean[0][0]).toBeCloseTo(48.7, 10);
+    expect(mean[1][0]).toBeCloseTo(7, 10);
+    // 104 before clipping: the offset is added before the accuracy range applies.
+    expect(mean[2][0]).toBe(100);
+    // Without the offset the same model averages its neighbours' levels instead.
+    const plain = fitSurrogate({
+      model: 'knn',
+      features,
+      targets,
+      targetSpecs: [accuracyTarget('long')],
+      knn: { neighbours: [2] },
+    });
+    expect(Math.abs(plain.predict([[0.437, 1]]).mean[0][0] - 48.7)).toBeGreaterThan(1);
+  });
+
+  it('refuses an offset on a log output or outside the feature row', () => {
+    const features = Array.from({ length: 10 }, (_, i) => [i, i * i]);
+    const targets = features.map(([a]) => [a + 1]);
+    const log = { ...positiveTarget('seconds'), offset: { column: 0, scale: 1, name: 'a' } };
+    expect(() => fitSurrogate({ model: 'ridge', features, targets, targetSpecs: [log] })).toThrow(
+      /seconds offset 'a' is not valid; allowed: offsets on identity outputs only/,
+    );
+    const far = { ...accuracyTarget('acc'), offset: { column: 2, scale: 1, name: 'c' } };
+    expect(() => fitSurrogate({ model: 'ridge', features, targets, targetSpecs: [far] })).toThrow(
+      /acc offset column 2 is not valid; allowed: integers in 0\.\.1/,
+    );
+  });
+
   it('rejects mismatched input with the parameter named', () => {
     const features = [[1], [2], [3]];
     expect(() => fitSurrogate({ features, targets: [[1], [2]] })).toThrow(/rows/);

@@ -10,7 +10,13 @@ import {
 } from './mlp-ensemble.js';
 import { predictRidge, type RidgeOptions, type RidgeState, trainRidge } from './ridge.js';
 import type { SeedNoiseModel } from './seed-noise.js';
-import { fromModelSpace, type TargetSpec, toModelSpace } from './target-spec.js';
+import {
+  checkOffset,
+  fromModelSpace,
+  offsetValue,
+  type TargetSpec,
+  toModelSpace,
+} from './target-spec.js';
 
 /** The model families: a deep ensemble of MLPs and two baselines. */
 export const MODEL_KINDS = ['ensemble', 'ridge', 'knn'] as const;
@@ -159,10 +165,14 @@ export function fitSurrogate(options: FitSurrogateOptions): Surrogate {
     throw new InvalidArgumentError('surrogate', 'model', kind, MODEL_KINDS.join(', '));
   }
 
+  for (const spec of specs) checkOffset(spec, features[0].length);
+
   const inputScaler = fitScaler(features);
   const x = scaleRows(inputScaler, features);
-  const modelTargets = targets.map((row) =>
-    Float64Array.from(specs, (spec, j) => toModelSpace(spec, row[j])),
+  const modelTargets = targets.map((row, i) =>
+    Float64Array.from(specs, (spec, j) =>
+      toModelSpace(spec, row[j] - offsetValue(spec, features[i])),
+    ),
   );
   const outputScaler = fitScaler(modelTargets);
   const y = scaleRows(outputScaler, modelTargets);
@@ -275,7 +285,9 @@ export class Surrogate {
         const sigma = Math.sqrt(Math.max(0, variance)) * outputScaler.std[j] * stdScale[j];
         const physical = fromModelSpace(
           targetSpecs[j],
-          mu * outputScaler.std[j] + outputScaler.mean[j],
+          mu * outputScaler.std[j] +
+            outputScaler.mean[j] +
+            offsetValue(targetSpecs[j], features[i]),
           sigma,
         );
         outMean[j] = physical.mean;

@@ -10,6 +10,58 @@ export interface TargetSpec {
   readonly max?: number;
   /** 'log' fits log(value) (for strictly positive times and losses); default 'identity'. */
   readonly transform?: 'identity' | 'log';
+  /**
+   * An input the output is modelled relative to (identity outputs only): the regressor fits
+   * `value − scale · features[column]` and adds it back before clipping. The long-training
+   * accuracy given a measured short curve is modelled as its gain over the curve's last valid
+   * accuracy: the level is mostly that accuracy, the gain is what the models must learn.
+   */
+  readonly offset?: TargetOffset;
+}
+
+/** The input column an output is modelled relative to; see `TargetSpec.offset`. */
+export interface TargetOffset {
+  /** Index of the column in the raw (unscaled) feature row, integer ≥ 0. */
+  readonly column: number;
+  /** Multiplier of the column in the output's units (100 for an accuracy stored as a fraction). */
+  readonly scale: number;
+  /** Name of the column (the feature schema's name), for readers of the model file. */
+  readonly name: string;
+}
+
+/** The offset of `spec` for one raw feature row, in the output's units (0 without offset). */
+export function offsetValue(spec: TargetSpec, features: ArrayLike<number>): number {
+  return spec.offset ? spec.offset.scale * features[spec.offset.column] : 0;
+}
+
+/** Checks a spec's offset against the feature width; throws a one-line error when invalid. */
+export function checkOffset(spec: TargetSpec, width: number): void {
+  const offset = spec.offset;
+  if (!offset) return;
+  if (spec.transform === 'log') {
+    throw new InvalidArgumentError(
+      'surrogate',
+      `${spec.name} offset`,
+      offset.name,
+      'offsets on identity outputs only',
+    );
+  }
+  if (!Number.isInteger(offset.column) || offset.column < 0 || offset.column >= width) {
+    throw new InvalidArgumentError(
+      'surrogate',
+      `${spec.name} offset column`,
+      offset.column,
+      `integers in 0..${width - 1} (the feature row's columns)`,
+    );
+  }
+  if (!Number.isFinite(offset.scale)) {
+    throw new InvalidArgumentError(
+      'surrogate',
+      `${spec.name} offset scale`,
+      offset.scale,
+      'finite numbers',
+    );
+  }
 }
 
 /** Accuracy in percent: identity scale, clipped to [0, 100]. */
