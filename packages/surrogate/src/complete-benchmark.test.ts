@@ -165,9 +165,15 @@ describe('completing the benchmark', () => {
   });
 
   it('models the long accuracy with a measured curve as its gain over the last valid accuracy', () => {
-    // 24 edge one-hots + 48 path indicators + 4 scalars, then 12 valid accuracies: @12 is column 87.
-    const spec = done.longFit.withCurve?.surrogate.targetSpecs[0];
-    expect(spec?.offset).toEqual({ column: 87, scale: 100, name: 'validAccuracyFraction@12' });
+    // The curve model sees 4 scalars, then 12 valid accuracies: @12 is column 15.
+    const withCurve = done.longFit.withCurve?.surrogate;
+    expect(withCurve?.featureSchema.names.length).toBe(4 + 12 + 12);
+    expect(withCurve?.targetSpecs[0].offset).toEqual({
+      column: 15,
+      scale: 100,
+      name: 'validAccuracyFraction@12',
+    });
+    // With the 24 edge one-hots + 48 path indicators in front, @12 is column 87.
     expect(longGainTarget(createFeatureSchema({ curveEpochs: 12 })).offset?.column).toBe(87);
     expect(longGainTarget(createFeatureSchema({ curveEpochs: 3 })).offset?.column).toBe(78);
     expect(() => longGainTarget(createFeatureSchema({ curveEpochs: 0 }))).toThrow(

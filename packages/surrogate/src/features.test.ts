@@ -60,6 +60,30 @@ describe('feature extraction', () => {
     expect(row[SCALARS + 2]).toBeCloseTo(Math.log2(0.025), 12);
   });
 
+  it('leaves the cell encodings out when told, keeping the other columns as they are', () => {
+    const curve = { validAccuracy: [40, 55], trainLoss: [1, 0.1] };
+    const input = { cellCode: '0|10|210', lr: 0.1, batchSize: 256, curve };
+    const full = createFeatureSchema({ curveEpochs: 2 });
+    const lean = createFeatureSchema({ curveEpochs: 2, encodings: false });
+    expect(lean.names).toEqual([
+      'log10Parameters',
+      'log10Flops',
+      'log2Lr',
+      'log2BatchSize',
+      'validAccuracyFraction@1',
+      'validAccuracyFraction@2',
+      'log10TrainLoss@1',
+      'log10TrainLoss@2',
+    ]);
+    expect(lean.encodings).toBe(false);
+    expect('encodings' in full).toBe(false);
+    // The lean row is the full row without its first 72 columns.
+    expect(Array.from(extractFeatures(lean, input))).toEqual(
+      Array.from(extractFeatures(full, input).slice(SCALARS)),
+    );
+    expect(extractFeatures(lean, input)[2]).toBeCloseTo(Math.log2(0.1), 12);
+  });
+
   it('rejects bad input with the parameter named', () => {
     const schema = createFeatureSchema({ curveEpochs: 3 });
     const base = { cellCode: '0|00|000', lr: 0.1, batchSize: 64 };

@@ -17,6 +17,11 @@ export interface FeatureSchema {
   readonly shape: NetworkShape;
   /** Epochs of short learning curve appended as features, integer ≥ 0; 0 = no curve block. */
   readonly curveEpochs: number;
+  /**
+   * false: the 24 one-hot and 48 path-encoding columns are left out (a model of what the curve,
+   * size and hyperparameters decide); absent or true: they lead the row.
+   */
+  readonly encodings?: boolean;
   /** One name per feature column, in column order. */
   readonly names: readonly string[];
 }
@@ -47,26 +52,34 @@ export interface FeatureSchemaOptions {
   readonly shape?: NetworkShape;
   /** Curve epochs used as features, integer ≥ 0; default 0 (architecture and hyperparameters only). */
   readonly curveEpochs?: number;
+  /** Include the one-hot and path encodings of the cell; default true. */
+  readonly encodings?: boolean;
 }
 
 /** Loss floor before taking logs, so a zero or negative loss cannot produce -Infinity. */
 const LOSS_FLOOR = 1e-6;
 
-/** Creates the feature schema: 24 one-hot, 48 path, log10 params, log10 FLOPs, log2 lr, log2 batch size, then the curve. */
+/** Creates the feature schema: 24 one-hot, 48 path (unless `encodings` is false), log10 params, log10 FLOPs, log2 lr, log2 batch size, then the curve. */
 export function createFeatureSchema(options: FeatureSchemaOptions = {}): FeatureSchema {
   const curveEpochs = options.curveEpochs ?? 0;
   if (!Number.isInteger(curveEpochs) || curveEpochs < 0) {
     throw new InvalidArgumentError('surrogate', 'curveEpochs', curveEpochs, 'integers ≥ 0');
   }
+  const encodings = options.encodings ?? true;
   const names: string[] = [];
-  for (let edge = 0; edge < 6; edge++) {
-    for (let op = 0; op < 4; op++) names.push(`edge${edge}=op${op}`);
+  if (encodings) {
+    for (let edge = 0; edge < 6; edge++) {
+      for (let op = 0; op < 4; op++) names.push(`edge${edge}=op${op}`);
+    }
+    for (let i = 0; i < PATH_ENCODING_LENGTH; i++) names.push(`path${i}`);
   }
-  for (let i = 0; i < PATH_ENCODING_LENGTH; i++) names.push(`path${i}`);
   names.push('log10Parameters', 'log10Flops', 'log2Lr', 'log2BatchSize');
   for (let e = 1; e <= curveEpochs; e++) names.push(`validAccuracyFraction@${e}`);
   for (let e = 1; e <= curveEpochs; e++) names.push(`log10TrainLoss@${e}`);
-  return { version: 1, shape: { ...(options.shape ?? {}) }, curveEpochs, names };
+  const shape = { ...(options.shape ?? {}) };
+  return encodings
+    ? { version: 1, shape, curveEpochs, names }
+    : { version: 1, shape, curveEpochs, encodings: false, names };
 }
 
 const costCache = new Map<string, { parameters: number; flops: number }>();
@@ -94,9 +107,12 @@ export function extractFeatures(schema: FeatureSchema, input: FeatureInput): Flo
   checkPositive('batchSize', input.batchSize);
   const row = new Float64Array(schema.names.length);
 
-  row.set(oneHotEncoding(input.cellCode), 0);
-  row.set(pathEncoding(input.cellCode), ONE_HOT_LENGTH);
-  let column = ONE_HOT_LENGTH + PATH_ENCODING_LENGTH;
+  let column = 0;
+  if (schema.encodings !== false) {
+    row.set(oneHotEncoding(input.cellCode), 0);
+    row.set(pathEncoding(input.cellCode), ONE_HOT_LENGTH);
+    column = ONE_HOT_LENGTH + PATH_ENCODING_LENGTH;
+  }
   const cost = cachedCost(input.cellCode, schema.shape);
   row[column++] = Math.log10(cost.parameters);
   row[column++] = Math.log10(cost.flops);

@@ -57,9 +57,9 @@ export {
   fitLongSurrogate,
   fitShortSurrogate,
   LONG_TARGET,
-  longGainTarget,
   type LongFit,
   type LongOptions,
+  longGainTarget,
   predictedCurveModel,
   type ShortFit,
 } from './long-surrogate.js';
