@@ -549,7 +549,10 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
     measured,
     cpuSeconds: sum(timings.map((t) => t.cpuSeconds)),
     timeUnit:
-      'process CPU seconds of each pass (one WASM thread); runs without per-pass CPU seconds were scaled by their CPU/wall ratio',
+      'process CPU seconds of each pass (one WASM thread); runs without per-pass CPU seconds were scaled by their CPU/wall ratio' +
+      (generation.modeled > 0
+        ? `; ${generation.modeled} runs of older, slower trainers are charged the cost model's seconds for the reference trainer`
+        : ''),
     cpuSecondsRecorded: charged.recorded,
     cpuSecondsScaled: charged.scaled,
     costReference: costReference

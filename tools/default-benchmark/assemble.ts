@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
     },
     strict: true,
   });
-  const allowed = ['ensemble', 'ridge', 'knn'];
+  const allowed = ['ensemble', 'ridge', 'knn', 'committee'];
   const models = values.models?.split(',').map((m) => m.trim());
   for (const model of models ?? []) {
     if (!allowed.includes(model)) {

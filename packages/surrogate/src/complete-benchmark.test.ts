@@ -160,7 +160,7 @@ describe('completing the benchmark', () => {
     ]);
     for (const report of done.reports) {
       expect(report.folds).toBe(3);
-      expect(report.models.map((m) => m.model)).toEqual(['ensemble', 'ridge', 'knn']);
+      expect(report.models.map((m) => m.model)).toEqual(['ensemble', 'ridge', 'knn', 'committee']);
     }
   });
 

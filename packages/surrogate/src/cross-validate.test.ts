@@ -38,6 +38,32 @@ describe('grouped cross-validation', () => {
     expect(base.folds).toBe(4);
   });
 
+  it("assembles a committee from its members' fold fits, equal to fitting it on each fold", () => {
+    const data = groupedData();
+    const ensemble = { members: 2, hidden: [8], steps: 30 };
+    const common = { ...data, folds: 4, seed: 1, ensemble };
+    const together = crossValidate({
+      ...common,
+      models: ['committee', 'ensemble', 'ridge', 'knn'],
+    });
+    const alone = crossValidate({ ...common, models: ['committee'] });
+    // Reported in the order asked for; the committee is evaluated after its members.
+    expect(together.evaluations.map((e) => e.model)).toEqual([
+      'committee',
+      'ensemble',
+      'ridge',
+      'knn',
+    ]);
+    expect(together.evaluations[0].predictedMean).toEqual(alone.evaluations[0].predictedMean);
+    expect(together.evaluations[0].predictedStd).toEqual(alone.evaluations[0].predictedStd);
+    // Its mean is the members' average out of fold (identity output, inside its range).
+    const members = together.evaluations.slice(1);
+    together.evaluations[0].predictedMean.forEach((row, i) => {
+      const average = members.reduce((a, e) => a + e.predictedMean[i][0], 0) / 3;
+      expect(row[0]).toBeCloseTo(average, 9);
+    });
+  });
+
   it('calibrates the spread from the other folds only', () => {
     // Residuals ±2 everywhere with a predicted std of 1: the honest scale is 2.
     const targets = Array.from({ length: 8 }, (_, i) => [i % 2 === 0 ? 2 : -2]);

@@ -1,6 +1,13 @@
 import { type Fold, foldsOf, groupedFoldAssignment } from './grouped-folds.js';
 import { type RegressionMetrics, regressionMetrics } from './metrics.js';
-import { type FitSurrogateOptions, fitSurrogate, type ModelKind } from './surrogate.js';
+import {
+  COMMITTEE_MEMBERS,
+  committeeOf,
+  type FitSurrogateOptions,
+  fitSurrogate,
+  type ModelKind,
+  type Surrogate,
+} from './surrogate.js';
 import { toModelSpace } from './target-spec.js';
 
 /** Options of `crossValidate`: the fit's inputs plus the models and folds to compare. */
@@ -122,30 +129,72 @@ function rmsZ(
   return count > 0 ? Math.sqrt(sum / count) : 1;
 }
 
+/** The models in the order to evaluate them: a committee after the families it averages. */
+export function evaluationOrder(models: readonly ModelKind[]): ModelKind[] {
+  return [...models.filter((m) => m !== 'committee'), ...models.filter((m) => m === 'committee')];
+}
+
+/**
+ * Per-fold fitted surrogates of one cross-validation: a committee whose members were fitted on
+ * the same fold (same rows, options and seed) is assembled from them (`committeeOf`) instead of
+ * fitted again, which gives the same model at no extra cost.
+ */
+export class FoldFits {
+  private readonly byModel = new Map<ModelKind, Surrogate[]>();
+
+  /** The fold's surrogate of `model`: assembled for a committee whose members exist, else `fit()`. */
+  fit(model: ModelKind, fold: number, fit: () => Surrogate): Surrogate {
+    const members = COMMITTEE_MEMBERS.map((kind) => this.byModel.get(kind)?.[fold]);
+    const surrogate =
+      model === 'committee' && members.every((m) => m !== undefined)
+        ? committeeOf(members as Surrogate[])
+        : fit();
+    const list = this.byModel.get(model) ?? [];
+    list[fold] = surrogate;
+    this.byModel.set(model, list);
+    return surrogate;
+  }
+
+  /** Seconds to report for `model`: a committee assembled from its members costs theirs too. */
+  seconds(
+    model: ModelKind,
+    evaluated: ReadonlyMap<ModelKind, { readonly seconds: number }>,
+    own: number,
+  ): number {
+    if (model !== 'committee' || !COMMITTEE_MEMBERS.every((kind) => evaluated.has(kind)))
+      return own;
+    return COMMITTEE_MEMBERS.reduce((sum, kind) => sum + (evaluated.get(kind)?.seconds ?? 0), own);
+  }
+}
+
 /**
  * Grouped k-fold cross-validation of each model: fits on the other folds' groups, predicts the
  * held-out groups, and reports R², Kendall τ, Spearman ρ, MAE, top-10% recall and 50/90%
  * interval coverage per output on the pooled out-of-fold predictions.
  */
 export function crossValidate(options: CrossValidationOptions): CrossValidationResult {
-  const models = options.models ?? ['ensemble', 'ridge', 'knn'];
+  const models = options.models ?? ['ensemble', 'ridge', 'knn', 'committee'];
   const assignment = groupedFoldAssignment(options.groups, options.folds ?? 5, options.seed ?? 0);
   const folds = foldsOf(assignment);
   const n = options.features.length;
 
-  const evaluations = models.map((model): ModelEvaluation => {
+  const fits = new FoldFits();
+  const evaluated = new Map<ModelKind, ModelEvaluation>();
+  for (const model of evaluationOrder(models)) {
     const started = performance.now();
     const predictedMean: Float64Array[] = new Array(n);
     const predictedStd: Float64Array[] = new Array(n);
     folds.forEach((fold, f) => {
-      const surrogate = fitSurrogate({
-        ...options,
-        model,
-        features: fold.train.map((i) => options.features[i]),
-        targets: fold.train.map((i) => options.targets[i]),
-        groups: fold.train.map((i) => options.groups[i]),
-        seed: (options.seed ?? 0) + f,
-      });
+      const surrogate = fits.fit(model, f, () =>
+        fitSurrogate({
+          ...options,
+          model,
+          features: fold.train.map((i) => options.features[i]),
+          targets: fold.train.map((i) => options.targets[i]),
+          groups: fold.train.map((i) => options.groups[i]),
+          seed: (options.seed ?? 0) + f,
+        }),
+      );
       const prediction = surrogate.predict(fold.test.map((i) => options.features[i]));
       fold.test.forEach((row, k) => {
         predictedMean[row] = prediction.mean[k];
@@ -154,9 +203,13 @@ export function crossValidate(options: CrossValidationOptions): CrossValidationR
       options.onFold?.({ model, fold: f, folds: folds.length });
     });
 
-    const seconds = (performance.now() - started) / 1000;
-    return evaluateOutOfFold(model, options, folds, predictedMean, predictedStd, seconds);
-  });
+    const seconds = fits.seconds(model, evaluated, (performance.now() - started) / 1000);
+    evaluated.set(
+      model,
+      evaluateOutOfFold(model, options, folds, predictedMean, predictedStd, seconds),
+    );
+  }
+  const evaluations = models.map((model) => evaluated.get(model) as ModelEvaluation);
 
   return {
     rows: n,

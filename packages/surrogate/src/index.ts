@@ -121,8 +121,11 @@ export {
   seedNoiseStd,
 } from './seed-noise.js';
 export {
+  COMMITTEE_MEMBERS,
+  committeeOf,
   type FitSurrogateOptions,
   fitSurrogate,
+  type MemberState,
   MODEL_KINDS,
   type ModelKind,
   type RegressorState,

@@ -1,5 +1,10 @@
 import { InvalidArgumentError } from '@nashpobench2/search-space';
-import { evaluateOutOfFold } from './cross-validate.js';
+import {
+  evaluateOutOfFold,
+  evaluationOrder,
+  FoldFits,
+  type ModelEvaluation,
+} from './cross-validate.js';
 import {
   createFeatureSchema,
   extractFeatures,
@@ -241,7 +246,10 @@ function cascadeReport(
     });
   });
 
-  const evaluations = (options.models ?? MODEL_KINDS).map((model) => {
+  const models = options.models ?? MODEL_KINDS;
+  const fits = new FoldFits();
+  const evaluated = new Map<ModelKind, ReturnType<typeof evaluateOutOfFold>>();
+  for (const model of evaluationOrder(models)) {
     const started = performance.now();
     const mean: Float64Array[] = new Array(rows.length);
     const std: Float64Array[] = new Array(rows.length);
@@ -251,24 +259,27 @@ function cascadeReport(
         done: f,
         total: folds.length,
       });
-      const surrogate = fitSurrogate({
-        model,
-        features: fold.train.map((i) => inputs.features[i]),
-        targets: fold.train.map((i) => inputs.targets[i]),
-        groups: fold.train.map((i) => groups[i]),
-        targetSpecs: inputs.targetSpecs,
-        ensemble: options.ensemble,
-        seed: (options.seed ?? 0) + f,
-      });
+      const surrogate = fits.fit(model, f, () =>
+        fitSurrogate({
+          model,
+          features: fold.train.map((i) => inputs.features[i]),
+          targets: fold.train.map((i) => inputs.targets[i]),
+          groups: fold.train.map((i) => groups[i]),
+          targetSpecs: inputs.targetSpecs,
+          ensemble: options.ensemble,
+          seed: (options.seed ?? 0) + f,
+        }),
+      );
       const prediction = surrogate.predict(fold.test.map((i) => cascadeFeatures[i]));
       fold.test.forEach((i, k) => {
         mean[i] = prediction.mean[k];
         std[i] = prediction.std[k];
       });
     });
-    const seconds = (performance.now() - started) / 1000;
-    return evaluateOutOfFold(model, inputs, folds, mean, std, seconds);
-  });
+    const seconds = fits.seconds(model, evaluated, (performance.now() - started) / 1000);
+    evaluated.set(model, evaluateOutOfFold(model, inputs, folds, mean, std, seconds));
+  }
+  const evaluations = models.map((model) => evaluated.get(model) as ModelEvaluation);
   const report = reportOf(
     {
       target: 'long (cascade: short curve predicted)',

@@ -5,6 +5,7 @@ import type { ColumnScaler } from './linear-algebra.js';
 import type { RidgeState } from './ridge.js';
 import type { SeedNoiseModel } from './seed-noise.js';
 import {
+  type MemberState,
   type ModelKind,
   Surrogate,
   type SurrogateParts,
@@ -16,7 +17,8 @@ import { checkOffset, type TargetSpec } from './target-spec.js';
 export const SURROGATE_FILE_FORMAT = 'nhb-surrogate';
 
 /**
- * Current version of the model file layout. 2 added target offsets (`TargetSpec.offset`); version
+ * Current version of the model file layout. 2 added target offsets (`TargetSpec.offset`) and the
+ * committee regressor; version
  * 1 files (no offsets) still load.
  */
 export const SURROGATE_FILE_VERSION = 2;
@@ -34,6 +36,40 @@ export interface StoredEnsemble {
   readonly weights: string[];
   /** Per layer, base64 of the members' biases. */
   readonly biases: string[];
+}
+
+/** One family's regressor as stored. */
+export type StoredMember =
+  | { readonly kind: 'ensemble'; readonly state: StoredEnsemble }
+  | { readonly kind: 'ridge'; readonly state: RidgeState }
+  | { readonly kind: 'knn'; readonly state: KnnState };
+
+function storeMember(member: MemberState): StoredMember {
+  if (member.kind !== 'ensemble') return member;
+  const { state } = member;
+  return {
+    kind: 'ensemble',
+    state: {
+      sizes: state.sizes,
+      members: state.members,
+      weights: state.weights.map(encodeFloat32),
+      biases: state.biases.map(encodeFloat32),
+    },
+  };
+}
+
+function loadMember(stored: StoredMember): MemberState {
+  if (stored.kind !== 'ensemble') return stored;
+  const { state } = stored;
+  return {
+    kind: 'ensemble',
+    state: {
+      sizes: state.sizes,
+      members: state.members,
+      weights: state.weights.map(decodeFloat32),
+      biases: state.biases.map(decodeFloat32),
+    },
+  };
 }
 
 /** The JSON model file: weights, feature schema, target specs, scalers, calibration and metrics. */
@@ -54,11 +90,10 @@ export interface SurrogateFile {
   readonly outputScaler: ColumnScaler;
   /** Target compression, when used. */
   readonly projection?: TargetProjection;
-  /** Regressor state; ensembles in base64, the baselines as plain numbers. */
+  /** Regressor state; ensembles in base64, the baselines as plain numbers, a committee as its members. */
   readonly regressor:
-    | { readonly kind: 'ensemble'; readonly state: StoredEnsemble }
-    | { readonly kind: 'ridge'; readonly state: RidgeState }
-    | { readonly kind: 'knn'; readonly state: KnnState };
+    | StoredMember
+    | { readonly kind: 'committee'; readonly members: readonly StoredMember[] };
   /** Std multiplier per output. */
   readonly stdScale: readonly number[];
   /** Held-out metrics. */
@@ -96,18 +131,10 @@ export function decodeFloat32(text: string): Float32Array {
 /** The model file of a surrogate, ready for `JSON.stringify`. */
 export function surrogateToJSON(surrogate: Surrogate): SurrogateFile {
   const parts = surrogate.parts;
-  const regressor =
-    parts.regressor.kind === 'ensemble'
-      ? {
-          kind: 'ensemble' as const,
-          state: {
-            sizes: parts.regressor.state.sizes,
-            members: parts.regressor.state.members,
-            weights: parts.regressor.state.weights.map(encodeFloat32),
-            biases: parts.regressor.state.biases.map(encodeFloat32),
-          },
-        }
-      : parts.regressor;
+  const regressor: SurrogateFile['regressor'] =
+    parts.regressor.kind === 'committee'
+      ? { kind: 'committee', members: parts.regressor.members.map(storeMember) }
+      : storeMember(parts.regressor);
   return {
     format: SURROGATE_FILE_FORMAT,
     formatVersion: SURROGATE_FILE_VERSION,
@@ -136,17 +163,9 @@ export function surrogateFromJSON(input: SurrogateFile | string): Surrogate {
   for (const spec of file.targetSpecs) checkOffset(spec, file.inputScaler.mean.length);
   const stored = file.regressor;
   const regressor: SurrogateParts['regressor'] =
-    stored.kind === 'ensemble'
-      ? {
-          kind: 'ensemble',
-          state: {
-            sizes: stored.state.sizes,
-            members: stored.state.members,
-            weights: stored.state.weights.map(decodeFloat32),
-            biases: stored.state.biases.map(decodeFloat32),
-          },
-        }
-      : stored;
+    stored.kind === 'committee'
+      ? { kind: 'committee', members: stored.members.map(loadMember) }
+      : loadMember(stored);
   return new Surrogate({
     kind: file.kind,
     featureSchema: file.featureSchema,

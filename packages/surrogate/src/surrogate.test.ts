@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitSurrogate } from './surrogate.js';
+import { COMMITTEE_MEMBERS, committeeOf, fitSurrogate } from './surrogate.js';
 import { accuracyTarget, positiveTarget } from './target-spec.js';
 
 const TOLERANCE = 1e-6;
@@ -103,6 +103,43 @@ describe('Surrogate', () => {
     expect(() => fitSurrogate({ model: 'ridge', features, targets, targetSpecs: [far] })).toThrow(
       /acc offset column 2 is not valid; allowed: integers in 0\.\.1/,
     );
+  });
+
+  it('a committee predicts the equal-weight mixture of its three members', () => {
+    const features = Array.from({ length: 30 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
+    const targets = features.map(([a, b]) => [20 + 5 * a + 3 * a * b, 7 - b]);
+    const groups = features.map((_, i) => i % 6);
+    const common = { features, targets, groups, ensemble: { members: 2, hidden: [8], steps: 40 } };
+    const members = COMMITTEE_MEMBERS.map((model) => fitSurrogate({ ...common, model }));
+    const committee = fitSurrogate({ ...common, model: 'committee' });
+    // Fitted on the same rows with the same seed, the committee's members are the three models.
+    const assembled = committeeOf(members);
+    const probe = [
+      [0.3, -0.2],
+      [2, 2],
+      [-1, 0.5],
+    ];
+    expect(assembled.predict(probe)).toEqual(committee.predict(probe));
+    const single = members.map((m) => m.predict(probe));
+    const { mean, std } = committee.predict(probe);
+    probe.forEach((_, i) => {
+      for (let j = 0; j < 2; j++) {
+        // Identity outputs without projection: the mixture in physical units is the same.
+        const means = single.map((p) => p.mean[i][j]);
+        const average = means.reduce((a, b) => a + b, 0) / 3;
+        const variance =
+          single.reduce((a, p, k) => a + p.std[i][j] ** 2 + (means[k] - average) ** 2, 0) / 3;
+        expect(mean[i][j]).toBeCloseTo(average, 9);
+        expect(std[i][j]).toBeCloseTo(Math.sqrt(variance), 9);
+      }
+    });
+    expect(() => committeeOf([members[1], members[0], members[2]])).toThrow(/committee members/);
+    const other = fitSurrogate({
+      ...common,
+      features: features.map(([a, b]) => [a + 1, b]),
+      model: 'knn',
+    });
+    expect(() => committeeOf([members[0], members[1], other])).toThrow(/different scalers/);
   });
 
   it('rejects mismatched input with the parameter named', () => {

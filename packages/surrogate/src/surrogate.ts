@@ -18,17 +18,28 @@ import {
   toModelSpace,
 } from './target-spec.js';
 
-/** The model families: a deep ensemble of MLPs and two baselines. */
-export const MODEL_KINDS = ['ensemble', 'ridge', 'knn'] as const;
+/**
+ * The model families: a deep ensemble of MLPs, two baselines, and the committee (the equal-weight
+ * mixture of the other three, fitted on the same rows).
+ */
+export const MODEL_KINDS = ['ensemble', 'ridge', 'knn', 'committee'] as const;
 
 /** One of `MODEL_KINDS`. */
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
-/** A fitted regressor of one kind, in standardised (and possibly projected) units. */
-export type RegressorState =
+/** The families a committee averages, in this order. */
+export const COMMITTEE_MEMBERS = ['ensemble', 'ridge', 'knn'] as const;
+
+/** A fitted single-family regressor, in standardised (and possibly projected) units. */
+export type MemberState =
   | { readonly kind: 'ensemble'; readonly state: EnsembleState }
   | { readonly kind: 'ridge'; readonly state: RidgeState }
   | { readonly kind: 'knn'; readonly state: KnnState };
+
+/** A fitted regressor of any kind: one family, or a committee of families. */
+export type RegressorState =
+  | MemberState
+  | { readonly kind: 'committee'; readonly members: readonly MemberState[] };
 
 /** Target compression: standardised outputs ≈ components · axes, plus per-output residual variance. */
 export interface TargetProjection {
@@ -185,14 +196,20 @@ export function fitSurrogate(options: FitSurrogateOptions): Surrogate {
   const fitted = projection ? project(projection, y) : y;
 
   const seed = options.seed ?? 0;
-  let regressor: RegressorState;
-  if (kind === 'ensemble') {
-    regressor = { kind, state: trainEnsemble(x, fitted, { seed, ...options.ensemble }) };
-  } else if (kind === 'ridge') {
-    regressor = { kind, state: trainRidge(x, fitted, options.groups, { seed, ...options.ridge }) };
-  } else {
-    regressor = { kind, state: trainKnn(x, fitted, options.groups, { seed, ...options.knn }) };
-  }
+  const member = (family: MemberState['kind']): MemberState => {
+    if (family === 'ensemble') {
+      return { kind: family, state: trainEnsemble(x, fitted, { seed, ...options.ensemble }) };
+    }
+    if (family === 'ridge') {
+      return {
+        kind: family,
+        state: trainRidge(x, fitted, options.groups, { seed, ...options.ridge }),
+      };
+    }
+    return { kind: family, state: trainKnn(x, fitted, options.groups, { seed, ...options.knn }) };
+  };
+  const regressor: RegressorState =
+    kind === 'committee' ? { kind, members: COMMITTEE_MEMBERS.map(member) } : member(kind);
   const groupCount = options.groups ? new Set(Array.from(options.groups)).size : features.length;
   return new Surrogate({
     kind,
@@ -207,10 +224,75 @@ export function fitSurrogate(options: FitSurrogateOptions): Surrogate {
   });
 }
 
+/**
+ * The committee of single-family surrogates fitted on the same rows with the same options (one
+ * per `COMMITTEE_MEMBERS`, in that order): what `fitSurrogate` with `model: 'committee'` returns
+ * for those rows, without fitting again. Throws when the members' kinds or scalers differ.
+ */
+export function committeeOf(members: readonly Surrogate[]): Surrogate {
+  const kinds = members.map((m) => m.kind).join(', ');
+  if (kinds !== COMMITTEE_MEMBERS.join(', ')) {
+    throw new InvalidArgumentError(
+      'surrogate',
+      'committee members',
+      kinds,
+      COMMITTEE_MEMBERS.join(', '),
+    );
+  }
+  const first = members[0].parts;
+  const same = (a: ColumnScaler, b: ColumnScaler) =>
+    a.mean.every((v, i) => v === b.mean[i]) && a.std.every((v, i) => v === b.std[i]);
+  for (const member of members) {
+    if (
+      !same(member.parts.inputScaler, first.inputScaler) ||
+      !same(member.parts.outputScaler, first.outputScaler)
+    ) {
+      const allowed = 'members fitted on the same rows';
+      throw new InvalidArgumentError(
+        'surrogate',
+        'committee members',
+        'different scalers',
+        allowed,
+      );
+    }
+  }
+  return new Surrogate({
+    kind: 'committee',
+    featureSchema: first.featureSchema,
+    targetSpecs: first.targetSpecs,
+    inputScaler: first.inputScaler,
+    outputScaler: first.outputScaler,
+    projection: first.projection,
+    regressor: { kind: 'committee', members: members.map((m) => m.parts.regressor as MemberState) },
+    stdScale: first.targetSpecs.map(() => 1),
+    training: first.training,
+  });
+}
+
 function predictRegressor(
   regressor: RegressorState,
   x: Float64Array[],
 ): { mean: Float64Array[]; variance: Float64Array[] } {
+  if (regressor.kind === 'committee') {
+    // Equal-weight mixture: mean of the means; variance = mean variance + spread of the means.
+    const parts = regressor.members.map((m) => predictRegressor(m, x));
+    const k = parts.length;
+    const mean = x.map((_, i) => {
+      const row = new Float64Array(parts[0].mean[i].length);
+      for (const part of parts) for (let j = 0; j < row.length; j++) row[j] += part.mean[i][j] / k;
+      return row;
+    });
+    const variance = x.map((_, i) => {
+      const row = new Float64Array(mean[i].length);
+      for (const part of parts) {
+        for (let j = 0; j < row.length; j++) {
+          row[j] += (part.variance[i][j] + (part.mean[i][j] - mean[i][j]) ** 2) / k;
+        }
+      }
+      return row;
+    });
+    return { mean, variance };
+  }
   if (regressor.kind === 'ridge') return predictRidge(regressor.state, x);
   if (regressor.kind === 'knn') return predictKnn(regressor.state, x);
   const flat = predictEnsemble(regressor.state, x);

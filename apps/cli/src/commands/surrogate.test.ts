@@ -94,6 +94,7 @@ describe('nhb surrogate', () => {
         'ensemble',
         'ridge',
         'knn',
+        'committee',
       ]);
     }
   });
