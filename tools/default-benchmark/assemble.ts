@@ -2,7 +2,7 @@
  * Builds the default benchmark file from the sweep's parts:
  *
  *   pnpm --filter @nashpobench2/tools assemble -- [--parts <dir>] [--out <dir>] [--folds 5]
- *     [--models ensemble,ridge,knn] [--members 5] [--steps 800] [--no-cascade]
+ *     [--models ensemble,ridge,knn,committee] [--members 5] [--steps 800] [--no-cascade]
  *     [--codec GZIP|SNAPPY|UNCOMPRESSED] [--full] [--install]
  *
  * By default predicted values are stored compactly (see AssembleOptions.compact) with GZIP, which

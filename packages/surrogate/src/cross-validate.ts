@@ -5,6 +5,7 @@ import {
   committeeOf,
   type FitSurrogateOptions,
   fitSurrogate,
+  MODEL_KINDS,
   type ModelKind,
   type Surrogate,
 } from './surrogate.js';
@@ -14,7 +15,7 @@ import { toModelSpace } from './target-spec.js';
 export interface CrossValidationOptions extends Omit<FitSurrogateOptions, 'model'> {
   /** Group (architecture class) of every row; no group is ever split between train and test. */
   readonly groups: ArrayLike<number | string>;
-  /** Models to evaluate; default ensemble, ridge and knn. */
+  /** Models to compare; default all of `MODEL_KINDS`. */
   readonly models?: readonly ModelKind[];
   /** Outer folds, integer ≥ 2 (fewer when there are fewer groups); default 5. */
   readonly folds?: number;
@@ -173,7 +174,7 @@ export class FoldFits {
  * interval coverage per output on the pooled out-of-fold predictions.
  */
 export function crossValidate(options: CrossValidationOptions): CrossValidationResult {
-  const models = options.models ?? ['ensemble', 'ridge', 'knn', 'committee'];
+  const models = options.models ?? MODEL_KINDS;
   const assignment = groupedFoldAssignment(options.groups, options.folds ?? 5, options.seed ?? 0);
   const folds = foldsOf(assignment);
   const n = options.features.length;

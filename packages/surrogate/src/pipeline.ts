@@ -18,7 +18,7 @@ export interface PipelineProgress {
 
 /** Options shared by the fitting pipelines. */
 export interface PipelineOptions {
-  /** Models compared by cross-validation; default ensemble, ridge and knn. */
+  /** Models compared by cross-validation; default all of `MODEL_KINDS` (ensemble, ridge, knn, committee). */
   readonly models?: readonly ModelKind[];
   /** Model fitted for use: a kind, or 'auto' for the best held-out Kendall τ on the headline output; default 'auto'. */
   readonly model?: ModelKind | 'auto';
