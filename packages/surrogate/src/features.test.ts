@@ -93,5 +93,26 @@ describe('feature extraction', () => {
     expect(() => extractFeatures(schema, { ...base, lr: 0 })).toThrow(/lr 0/);
     expect(() => extractFeatures(schema, { ...base, cellCode: '0|0|000' })).toThrow(/cell code/);
     expect(() => createFeatureSchema({ curveEpochs: -1 })).toThrow(/curveEpochs/);
+    expect(() => createFeatureSchema({ encodings: 'no' as never })).toThrow(/encodings 'no'/);
+    const curve = (validAccuracy: number[], trainLoss: number[]) => ({
+      ...base,
+      curve: { validAccuracy, trainLoss },
+    });
+    expect(() => extractFeatures(schema, curve([1, Number.NaN, 3], [1, 1, 1]))).toThrow(
+      /curve validAccuracy\[1\] NaN is not valid; allowed: percentages in \[0, 100\]/,
+    );
+    expect(() => extractFeatures(schema, curve([1, 2, 150], [1, 1, 1]))).toThrow(
+      /validAccuracy\[2\] 150/,
+    );
+    expect(() => extractFeatures(schema, curve([1, 2, 3], [1, -1, 1]))).toThrow(
+      /curve trainLoss\[1\] -1 is not valid; allowed: finite numbers ≥ 0/,
+    );
+    expect(() =>
+      extractFeatures(schema, curve([1, 2, 3], [1, 1, Number.POSITIVE_INFINITY])),
+    ).toThrow(/trainLoss\[2\]/);
+    // A zero loss is allowed (floored before the logarithm).
+    expect(extractFeatures(schema, curve([0, 50, 100], [0, 1, 1])).length).toBe(
+      schema.names.length,
+    );
   });
 });

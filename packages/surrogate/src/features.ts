@@ -66,6 +66,9 @@ export function createFeatureSchema(options: FeatureSchemaOptions = {}): Feature
     throw new InvalidArgumentError('surrogate', 'curveEpochs', curveEpochs, 'integers ≥ 0');
   }
   const encodings = options.encodings ?? true;
+  if (typeof encodings !== 'boolean') {
+    throw new InvalidArgumentError('surrogate', 'encodings', String(encodings), 'true or false');
+  }
   const names: string[] = [];
   if (encodings) {
     for (let edge = 0; edge < 6; edge++) {
@@ -127,9 +130,21 @@ export function extractFeatures(schema: FeatureSchema, input: FeatureInput): Flo
     const allowed = `a curve of ≥ ${epochs} epochs of validAccuracy and trainLoss`;
     throw new InvalidArgumentError('surrogate', 'curve', shown, allowed);
   }
-  for (let e = 0; e < epochs; e++) row[column++] = curve.validAccuracy[e] / 100;
   for (let e = 0; e < epochs; e++) {
-    row[column++] = Math.log10(Math.max(LOSS_FLOOR, curve.trainLoss[e]));
+    const accuracy = curve.validAccuracy[e];
+    if (!(accuracy >= 0 && accuracy <= 100)) {
+      const allowed = 'percentages in [0, 100]';
+      throw new InvalidArgumentError('surrogate', `curve validAccuracy[${e}]`, accuracy, allowed);
+    }
+    row[column++] = accuracy / 100;
+  }
+  for (let e = 0; e < epochs; e++) {
+    const loss = curve.trainLoss[e];
+    if (!(loss >= 0 && Number.isFinite(loss))) {
+      const allowed = 'finite numbers ≥ 0';
+      throw new InvalidArgumentError('surrogate', `curve trainLoss[${e}]`, loss, allowed);
+    }
+    row[column++] = Math.log10(Math.max(LOSS_FLOOR, loss));
   }
   return row;
 }

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createFeatureSchema } from './features.js';
 import { decodeFloat32, encodeFloat32, surrogateFromJSON, surrogateToJSON } from './model-file.js';
 import { loadSurrogateFile, saveSurrogateFile } from './model-file-node.js';
 import { fitSurrogate, MODEL_KINDS } from './surrogate.js';
@@ -83,6 +84,62 @@ describe('model files', () => {
       targetSpecs: [{ ...file.targetSpecs[0], offset: { ...offset, column: 3 } }],
     };
     expect(() => surrogateFromJSON(broken)).toThrow(/offset column 3 is not valid/);
+  });
+
+  it('refuses committees without their three members, mismatched kinds and wrong schemas', () => {
+    const { features, targets, groups } = toyData();
+    const ensemble = { members: 2, hidden: [8], steps: 20 };
+    const file = surrogateToJSON(
+      fitSurrogate({ model: 'committee', features, targets, groups, ensemble }),
+    );
+    if (file.regressor.kind !== 'committee') throw new Error('not a committee');
+    const members = file.regressor.members;
+    const committee = (list: unknown) =>
+      ({ ...file, regressor: { kind: 'committee', members: list } }) as never;
+    expect(() => surrogateFromJSON(committee(members.slice(0, 2)))).toThrow(
+      /committee members 'ensemble, ridge' is not valid; allowed: ensemble, ridge, knn/,
+    );
+    expect(() => surrogateFromJSON(committee([]))).toThrow(/committee members '' is not valid/);
+    expect(() => surrogateFromJSON(committee([members[0], members[0], members[2]]))).toThrow(
+      /committee members/,
+    );
+    expect(() => surrogateFromJSON(committee(undefined))).toThrow(/committee members 'none'/);
+    expect(() => surrogateFromJSON({ ...file, kind: 'ridge' })).toThrow(
+      /kind ridge with a committee regressor' is not valid/,
+    );
+    expect(() =>
+      surrogateFromJSON({ ...file, kind: 'gp', regressor: { kind: 'gp' } } as never),
+    ).toThrow(/kind gp/);
+    expect(() => surrogateFromJSON('null')).toThrow(/model file 'null' is not valid/);
+    expect(() => surrogateFromJSON({ ...file, formatVersion: '2' } as never)).toThrow(
+      /nhb-surrogate v"2"/,
+    );
+
+    // A schema whose names do not match its settings or the input columns.
+    const schema = createFeatureSchema({ curveEpochs: 2, encodings: false });
+    const lean = fitSurrogate({
+      model: 'ridge',
+      features: features.map((row) => [...row, 0.5, 0.2, 0.1, 0.3, 0.4].slice(0, 8)),
+      targets,
+      groups,
+      featureSchema: schema,
+    });
+    const leanFile = surrogateToJSON(lean);
+    expect(surrogateFromJSON(leanFile).featureSchema).toEqual(schema);
+    expect(() =>
+      surrogateFromJSON({ ...leanFile, featureSchema: { ...schema, encodings: true } } as never),
+    ).toThrow(/feature schema '8 names for 8 input columns' is not valid; allowed: the 80 columns/);
+    expect(() =>
+      surrogateFromJSON({ ...leanFile, featureSchema: { ...schema, encodings: 'no' } } as never),
+    ).toThrow(/encodings 'no' is not valid; allowed: true or false/);
+    // Offsets came with version 2.
+    const offset = { column: 0, scale: 1, name: 'log10Parameters' };
+    const v1 = {
+      ...leanFile,
+      formatVersion: 1,
+      targetSpecs: leanFile.targetSpecs.map((t) => ({ ...t, offset })),
+    };
+    expect(() => surrogateFromJSON(v1)).toThrow(/offsets in version 2 files only/);
   });
 
   it('leaves no temporary files and rejects foreign JSON', async () => {

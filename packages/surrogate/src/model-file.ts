@@ -1,11 +1,13 @@
 import { InvalidArgumentError } from '@nashpobench2/search-space';
-import type { FeatureSchema } from './features.js';
+import { createFeatureSchema, type FeatureSchema } from './features.js';
 import type { KnnState } from './knn.js';
 import type { ColumnScaler } from './linear-algebra.js';
 import type { RidgeState } from './ridge.js';
 import type { SeedNoiseModel } from './seed-noise.js';
 import {
+  COMMITTEE_MEMBERS,
   type MemberState,
+  MODEL_KINDS,
   type ModelKind,
   Surrogate,
   type SurrogateParts,
@@ -152,16 +154,70 @@ export function surrogateToJSON(surrogate: Surrogate): SurrogateFile {
   };
 }
 
+/** The model kind and its regressor agree; a committee holds exactly its three families. */
+function checkStoredRegressor(kind: unknown, stored: SurrogateFile['regressor'] | undefined): void {
+  const families = COMMITTEE_MEMBERS.join(', ');
+  if (!(MODEL_KINDS as readonly unknown[]).includes(kind) || stored?.kind !== kind) {
+    const shown = `kind ${String(kind)} with a ${String(stored?.kind)} regressor`;
+    throw new InvalidArgumentError(
+      'surrogate',
+      'model file',
+      shown,
+      `one of ${MODEL_KINDS.join(', ')}, the same in both`,
+    );
+  }
+  if (stored === undefined || stored.kind !== 'committee') return;
+  const list: unknown = stored.members;
+  const members = Array.isArray(list)
+    ? list.map((m: { kind?: unknown } | null) => String(m?.kind)).join(', ')
+    : 'none';
+  if (members !== families) {
+    throw new InvalidArgumentError('surrogate', 'committee members', members, families);
+  }
+}
+
+/** A stored feature schema's names are those its settings produce, one per input column. */
+function checkStoredSchema(file: SurrogateFile): void {
+  const schema = file.featureSchema;
+  if (!schema) return;
+  const expected = createFeatureSchema({
+    shape: schema.shape,
+    curveEpochs: schema.curveEpochs,
+    encodings: schema.encodings,
+  }).names;
+  const names = schema.names ?? [];
+  const same =
+    names.length === expected.length &&
+    names.every((name, i) => name === expected[i]) &&
+    names.length === file.inputScaler.mean.length;
+  if (!same) {
+    const shown = `${names.length} names for ${file.inputScaler.mean.length} input columns`;
+    const allowed = `the ${expected.length} columns of curveEpochs ${schema.curveEpochs}${schema.encodings === false ? ' without encodings' : ''}`;
+    throw new InvalidArgumentError('surrogate', 'feature schema', shown, allowed);
+  }
+}
+
 /** Rebuilds a surrogate from its model file (an object or its JSON text). */
 export function surrogateFromJSON(input: SurrogateFile | string): Surrogate {
   const file = (typeof input === 'string' ? JSON.parse(input) : input) as SurrogateFile;
-  if (file?.format !== SURROGATE_FILE_FORMAT || !READABLE_VERSIONS.includes(file.formatVersion)) {
-    const shown = `${file?.format} v${file?.formatVersion}`;
-    const allowed = `${SURROGATE_FILE_FORMAT} v${READABLE_VERSIONS.join(' or v')}`;
-    throw new InvalidArgumentError('surrogate', 'model file', shown, allowed);
+  const allowedFile = `${SURROGATE_FILE_FORMAT} v${READABLE_VERSIONS.join(' or v')}`;
+  if (typeof file !== 'object' || file === null || Array.isArray(file)) {
+    throw new InvalidArgumentError('surrogate', 'model file', JSON.stringify(file), allowedFile);
   }
-  for (const spec of file.targetSpecs) checkOffset(spec, file.inputScaler.mean.length);
+  if (file.format !== SURROGATE_FILE_FORMAT || !READABLE_VERSIONS.includes(file.formatVersion)) {
+    const shown = `${file.format} v${JSON.stringify(file.formatVersion)}`;
+    throw new InvalidArgumentError('surrogate', 'model file', shown, allowedFile);
+  }
+  for (const spec of file.targetSpecs) {
+    if (spec.offset && file.formatVersion < 2) {
+      const allowed = 'offsets in version 2 files only';
+      throw new InvalidArgumentError('surrogate', `${spec.name} offset`, spec.offset.name, allowed);
+    }
+    checkOffset(spec, file.inputScaler.mean.length);
+  }
+  checkStoredSchema(file);
   const stored = file.regressor;
+  checkStoredRegressor(file.kind, stored);
   const regressor: SurrogateParts['regressor'] =
     stored.kind === 'committee'
       ? { kind: 'committee', members: stored.members.map(loadMember) }
