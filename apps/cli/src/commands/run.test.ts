@@ -82,6 +82,68 @@ describe('nhb run', () => {
     expect(rea.finalTestAccuracy12.mean).toBeLessThanOrEqual(summary.optimumShortPct);
   });
 
+  it("reports BOHB's evaluations by the budget and in all, and a first stage as long as the budget", async () => {
+    const bohb = await run(
+      'run',
+      'bohb',
+      '--data',
+      'synthetic',
+      '--runs',
+      '2',
+      '--budget',
+      '3000',
+      '--json',
+    );
+    expect(bohb.status).toBe(0);
+    const [entry] = JSON.parse(bohb.stdout.join('')).optimizers;
+    // BOHB runs its 40 iterations past the budget: the total exceeds the count by the budget,
+    // and the table's note gives the same total as the JSON.
+    expect(entry.evaluationsAtEnd.mean).toBeGreaterThan(entry.evaluations.mean);
+    const table = await run(
+      'run',
+      'bohb',
+      '--data',
+      'synthetic',
+      '--runs',
+      '2',
+      '--budget',
+      '3000',
+    );
+    const row = table.stdout.find((line) => line.startsWith('bohb '));
+    expect(row).toMatch(new RegExp(`^bohb\\s+${entry.evaluations.mean.toFixed(1)}\\s`));
+    expect(table.stdout.join('\n')).toContain(
+      `, ${entry.evaluationsAtEnd.mean.toFixed(1)} evaluations)`,
+    );
+
+    const long = await run(
+      'run',
+      'rs-then-rea',
+      '--data',
+      'synthetic',
+      '--runs',
+      '1',
+      '--budget',
+      '2000',
+      '--set',
+      'rs-then-rea.firstStageSeconds=3000',
+    );
+    expect(long.status).toBe(0);
+    expect(long.stdout).toContain(
+      'note: the first stage of rs-then-rea (3000 s) is not shorter than the budget (2000 s): its second stage never runs',
+    );
+    const usual = await run(
+      'run',
+      'rs-then-rea',
+      '--data',
+      'synthetic',
+      '--runs',
+      '1',
+      '--budget',
+      '2000',
+    );
+    expect(usual.stdout.some((line) => line.includes('first stage'))).toBe(false);
+  });
+
   it("queries one fixed training seed when asked, as the authors' scripts do", async () => {
     const { status, stdout } = await run(
       'run',

@@ -413,6 +413,28 @@ export function printFinalTable(
         `before the budget (at ${format(end, 0)} s on average)`,
     );
   }
+  for (const optimizer of result.optimizers) {
+    if (optimizer.runs.some((run) => run.evaluationsByBudget === undefined)) {
+      io.out(
+        `note: the results of ${optimizer.id} predate per-budget counts: its evals column counts ` +
+          'every evaluation, also those finished after the budget',
+      );
+    }
+    const first = optimizer.settings.firstStageSeconds;
+    const fraction = optimizer.settings.firstStageFraction;
+    const firstSeconds =
+      typeof first === 'number'
+        ? first
+        : typeof fraction === 'number'
+          ? fraction * summary.budgetSeconds
+          : null;
+    if (firstSeconds !== null && firstSeconds >= summary.budgetSeconds) {
+      io.out(
+        `note: the first stage of ${optimizer.id} (${format(firstSeconds, 0)} s) is not shorter than ` +
+          `the budget (${format(summary.budgetSeconds, 0)} s): its second stage never runs`,
+      );
+    }
+  }
   for (const [o, optimizer] of result.optimizers.entries()) {
     if (!optimizer.ignoresBudget) continue;
     const end = summary.optimizers[o];
@@ -465,6 +487,7 @@ export function summaryJson(result: ExperimentResult, summary: ExperimentSummary
       differenceTestAccuracy12: meanSe(optimizer.differenceShort),
       differenceTestAccuracy200: meanSe(optimizer.differenceLong),
       evaluations: meanSe(optimizer.evaluations),
+      evaluationsAtEnd: meanSe(optimizer.evaluationsAtEnd),
       endSeconds: meanSe(optimizer.endSeconds),
       ignoresBudget: result.optimizers[o].ignoresBudget,
       cappedRuns: cappedRuns(result.optimizers[o].runs).length,

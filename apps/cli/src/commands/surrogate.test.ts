@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORMAT_VERSION } from '@nashpobench2/dataset';
@@ -118,6 +118,40 @@ describe('nhb surrogate', () => {
     );
     expect(predicted.status).toBe(0);
     expect(predicted.stdout[1]).toMatch(/^test accuracy @36: \d+\.\d\d ± \d+\.\d\d %/);
+    // The shipped long values are one seed each: their seed spread is unknown, not 0.
+    const withSeed = await run(
+      'surrogate',
+      'predict',
+      '0|10|210',
+      '--lr',
+      '0.1',
+      '--batch-size',
+      '64',
+      '--seed',
+      '555',
+    );
+    expect(withSeed.stdout[1]).toMatch(
+      /\(seed spread unknown: no long run was repeated with another seed; cascade\)$/,
+    );
+  });
+
+  it('says whether a query is on the grid, inside it or an extrapolation, and marks synthetic fits', async () => {
+    const argv = ['surrogate', 'predict', '0|10|210', '--model', modelDir];
+    const on = JSON.parse(
+      (await run(...argv, '--lr', '0.1', '--batch-size', '256', '--json')).stdout.join(''),
+    );
+    expect(on.onGrid).toBe('on the grid');
+    expect(on.synthetic).toBe(true);
+    const inside = await run(...argv, '--lr', '0.07', '--batch-size', '256');
+    expect(inside.stdout.join('\n')).toMatch(/is off the benchmark grid .*: an interpolation\./);
+    const outside = await run(...argv, '--lr', '10', '--batch-size', '256');
+    expect(outside.stdout.join('\n')).toMatch(
+      /: an extrapolation beyond the measured range; treat it with care\./,
+    );
+    const json = JSON.parse(
+      (await run(...argv, '--lr', '0.1', '--batch-size', '1', '--json')).stdout.join(''),
+    );
+    expect(json.onGrid).toBe('outside');
   });
 
   it('predicts a configuration with a consistent per-seed value', async () => {
@@ -166,6 +200,27 @@ describe('nhb surrogate', () => {
     const noModel = await run('surrogate', 'eval', '--model', join(folder, 'missing'));
     expect(noModel.status).toBe(2);
     expect(noModel.stderr[0]).toMatch(/^nhb: --model: cannot read a surrogate/);
+    const badModel = await run(
+      'surrogate',
+      'fit',
+      '--train',
+      'synthetic',
+      '--out',
+      modelDir,
+      '--model',
+      'gp',
+    );
+    expect(badModel.stderr).toEqual([
+      "nhb: --model: 'gp' is not valid; allowed: one of auto, ensemble, ridge, knn, committee",
+    ]);
+    // An --out that cannot be a folder fails before any fitting.
+    const file = join(folder, 'a-file');
+    await writeFile(file, 'x');
+    const badOut = await run('surrogate', 'fit', '--train', 'synthetic', '--out', file);
+    expect(badOut.status).toBe(2);
+    expect(badOut.stderr).toEqual([
+      `nhb: --out: cannot use '${file}' as the output folder (EEXIST); allowed: a folder that exists or can be created`,
+    ]);
     const noTrain = await run('surrogate', 'fit', '--out', modelDir);
     expect(noTrain.stderr).toEqual([
       'nhb: surrogate fit needs --train <runs.parquet|folder|synthetic>',

@@ -109,7 +109,13 @@ export function registerSurrogate(program: Command, io: CliIO): void {
         flags.seed === undefined ? undefined : parseIntegerOption('--seed', flags.seed, 0);
       const bundle = await loadModel(flags.model);
       const [prediction] = bundle.predict([{ cellCode, lr, batchSize, seed }]);
-      if (flags.json) return printJson(io, prediction);
+      if (flags.json) {
+        return printJson(io, {
+          ...prediction,
+          onGrid: onBenchmarkGrid(prediction),
+          synthetic: bundle.file.provenance.synthetic === true,
+        });
+      }
       printPrediction(io, bundle, prediction);
     });
 }
@@ -148,6 +154,14 @@ function parseModels(list: string): ModelKind[] {
     }
   }
   return models as ModelKind[];
+}
+
+function parseModel(name: string): ModelKind | 'auto' {
+  const allowed = ['auto', ...MODEL_KINDS];
+  if (!allowed.includes(name)) {
+    throw new UsageError(`--model: '${name}' is not valid; allowed: one of ${allowed.join(', ')}`);
+  }
+  return name as ModelKind | 'auto';
 }
 
 interface TrainingData {
@@ -213,7 +227,13 @@ async function fitCommand(io: CliIO, flags: FitFlags): Promise<void> {
   const members = parseIntegerOption('--members', flags.members, 2);
   const steps = parseIntegerOption('--steps', flags.steps);
   const models = parseModels(flags.models);
-  const model = flags.model === 'auto' ? 'auto' : parseModels(flags.model)[0];
+  const model = parseModel(flags.model);
+  // The output folder is made before the fit, so a bad --out fails at once, not after minutes.
+  await mkdir(flags.out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(
+      `--out: cannot use '${flags.out}' as the output folder (${error.code ?? error.message}); allowed: a folder that exists or can be created`,
+    );
+  });
   const training = await readTraining(flags.train);
 
   const started = performance.now();
@@ -251,7 +271,6 @@ async function fitCommand(io: CliIO, flags: FitFlags): Promise<void> {
     training.protocol,
     provenance,
   );
-  await mkdir(flags.out, { recursive: true });
   const modelPath = join(flags.out, SURROGATE_FILE_NAME);
   await saveBenchmarkSurrogate(modelPath, bundle);
   let tablePath: string | undefined;
@@ -272,6 +291,7 @@ async function fitCommand(io: CliIO, flags: FitFlags): Promise<void> {
   const summary = {
     model: modelPath,
     table: tablePath ?? null,
+    synthetic: training.synthetic,
     fitSeconds,
     runs: { measured: done.runs.filter((r) => r.measured).length, total: done.runs.length },
     long: { measured: done.long.filter((r) => r.measured).length, total: done.long.length },
@@ -373,10 +393,20 @@ function printPrediction(
     `${prediction.cellCode} (class ${prediction.classId}, representative ${prediction.representative}), ` +
       `lr ${prediction.lr}, batch size ${prediction.batchSize}`,
   );
-  const seedPart = long.perSeed === undefined ? '' : `; this seed ${fixed(long.perSeed, 2)}`;
+  // A seed spread of 0 with no replicated long runs is unknown, not zero.
+  const longFile = bundle.file.longWithCurve ?? bundle.file.longArchitecture;
+  const longReplicates = longFile.seedNoise?.replicates ?? 0;
+  const seedSpread =
+    longReplicates === 0
+      ? 'seed spread unknown: no long run was repeated with another seed'
+      : `seed spread ${fixed(long.seedStd, 2)}`;
+  const seedPart =
+    long.perSeed === undefined || longReplicates === 0
+      ? ''
+      : `; this seed ${fixed(long.perSeed, 2)}`;
   io.out(
     `test accuracy @${protocol.longEpochs}: ${fixed(long.mean, 2)} ± ${fixed(long.std, 2)} % ` +
-      `(seed spread ${fixed(long.seedStd, 2)}${seedPart}; ${long.source})`,
+      `(${seedSpread}${seedPart}; ${long.source})`,
   );
   for (const field of ['validAccuracy', 'testAccuracy'] as const) {
     const curve = short[field];
@@ -387,13 +417,26 @@ function printPrediction(
   }
   const seconds = short.trainSeconds.mean.reduce((a, b) => a + b, 0);
   io.out(`train time over ${epochs} epochs: ${fixed(seconds, 1)} s`);
-  const onGrid =
-    LEARNING_RATES.includes(prediction.lr) && BATCH_SIZES.includes(prediction.batchSize);
-  if (!onGrid) {
+  const grid = onBenchmarkGrid(prediction);
+  if (grid !== 'on the grid') {
     io.out(
       `NOTE: lr ${prediction.lr} / batch size ${prediction.batchSize} is off the benchmark grid ` +
-        `(lr ${LEARNING_RATES.join(', ')}; batch size ${BATCH_SIZES.join(', ')}): an interpolation.`,
+        `(lr ${LEARNING_RATES.join(', ')}; batch size ${BATCH_SIZES.join(', ')}): ${grid === 'inside' ? 'an interpolation' : 'an extrapolation beyond the measured range; treat it with care'}.`,
     );
   }
   if (bundle.file.provenance.synthetic) io.out('NOTE: fitted on synthetic data.');
+}
+
+/** Where a query's hyperparameters lie: on the benchmark grid, inside its range, or outside it. */
+function onBenchmarkGrid(query: {
+  lr: number;
+  batchSize: number;
+}): 'on the grid' | 'inside' | 'outside' {
+  if (LEARNING_RATES.includes(query.lr) && BATCH_SIZES.includes(query.batchSize))
+    return 'on the grid';
+  const inside = (value: number, grid: readonly number[]) =>
+    value >= Math.min(...grid) && value <= Math.max(...grid);
+  return inside(query.lr, LEARNING_RATES) && inside(query.batchSize, BATCH_SIZES)
+    ? 'inside'
+    : 'outside';
 }
