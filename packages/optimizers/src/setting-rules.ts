@@ -94,9 +94,12 @@ export function checkSettings(id: string, settings: OptimizerSettings): void {
     settings.firstStageFraction == null &&
     settings.firstStageIterations == null
   ) {
+    // The first stage needs an end: seconds, a share of the budget, or (BOHB) iterations.
     const allowed =
-      'seconds > 0 (null needs firstStageFraction, or firstStageIterations for a BOHB first stage)';
-    throw new InvalidArgumentError('optimizers', `${id}.firstStageSeconds`, null, allowed);
+      'firstStageIterations' in settings
+        ? 'one of firstStageSeconds > 0, firstStageFraction in (0, 1] or firstStageIterations ≥ 1 set (not all null)'
+        : 'one of firstStageSeconds > 0 or firstStageFraction in (0, 1] set (not both null)';
+    throw new InvalidArgumentError('optimizers', `${id}.firstStage`, 'all null', allowed);
   }
 }
 

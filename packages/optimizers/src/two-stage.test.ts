@@ -117,7 +117,15 @@ describe('two-stage baselines', () => {
   it('rejects a random-search first stage without a time limit', () => {
     expect(() =>
       resolveSettings('rs-then-rea', { firstStageSeconds: null, firstStageFraction: null }),
-    ).toThrow(/firstStageSeconds null is not valid/);
+    ).toThrow(
+      /rs-then-rea\.firstStage 'all null' is not valid; allowed: one of firstStageSeconds > 0 or firstStageFraction in \(0, 1\] set \(not both null\)/,
+    );
+    expect(() => resolveSettings('rs-then-rea', { firstStageFraction: null })).toThrow(
+      /rs-then-rea\.firstStage 'all null'/,
+    );
+    expect(() => resolveSettings('bohb-then-rea', { firstStageFraction: null })).toThrow(
+      /or firstStageIterations ≥ 1 set \(not all null\)/,
+    );
     expect(() => resolveSettings('rs-then-rea', { firstStageFraction: 0 })).toThrow(
       /firstStageFraction 0 is not valid/,
     );

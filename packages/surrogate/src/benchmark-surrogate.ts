@@ -128,7 +128,10 @@ function checkFile(file: BenchmarkSurrogateFile): void {
     file?.format === BENCHMARK_SURROGATE_FORMAT &&
     file.formatVersion === BENCHMARK_SURROGATE_VERSION;
   if (!ok) {
-    const shown = `${file?.format} v${file?.formatVersion}`;
+    const isObject = typeof file === 'object' && file !== null && !Array.isArray(file);
+    const shown = isObject
+      ? `${file.format} v${JSON.stringify(file.formatVersion)}`
+      : JSON.stringify(file);
     const allowed = `${BENCHMARK_SURROGATE_FORMAT} v${BENCHMARK_SURROGATE_VERSION}`;
     throw new InvalidArgumentError('surrogate', 'benchmark surrogate file', shown, allowed);
   }

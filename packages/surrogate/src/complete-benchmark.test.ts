@@ -183,6 +183,15 @@ describe('completing the benchmark', () => {
     expect(done.longFit.architectureOnly.surrogate.targetSpecs[0].offset).toBeUndefined();
   });
 
+  it('refuses foreign benchmark surrogate files in one line', () => {
+    expect(() => BenchmarkSurrogate.fromJSON('null')).toThrow(
+      /benchmark surrogate file 'null' is not valid; allowed: nhb-benchmark-surrogate v1/,
+    );
+    expect(() =>
+      BenchmarkSurrogate.fromJSON('{"format":"nhb-benchmark-surrogate","formatVersion":"1"}'),
+    ).toThrow(/'nhb-benchmark-surrogate v"1"' is not valid/);
+  });
+
   it('gives the same per-seed values in the table and in a query', () => {
     const bundle = BenchmarkSurrogate.fromJSON(
       JSON.stringify(
