@@ -10,6 +10,11 @@ export interface CliIO {
   readonly interactive: boolean;
   /** Stream progress bars draw on (stderr in the real CLI). */
   readonly progressStream: NodeJS.WritableStream;
+  /**
+   * When not interactive: write plain progress lines through `err` (each tenth of the work and
+   * the end), for logs of batch jobs and CI. True in the real CLI, absent (off) in tests.
+   */
+  readonly progressLines?: boolean;
 }
 
 /** The real terminal. */
@@ -19,6 +24,7 @@ export function processIO(): CliIO {
     err: (text) => process.stderr.write(`${text}\n`),
     interactive: Boolean(process.stderr.isTTY),
     progressStream: process.stderr,
+    progressLines: !process.stderr.isTTY,
   };
 }
 

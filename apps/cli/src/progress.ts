@@ -1,7 +1,10 @@
 import cliProgress from 'cli-progress';
 import type { CliIO } from './io.js';
 
-/** A progress bar on stderr with counts and ETA; silent when stderr is not a terminal. */
+/**
+ * A progress bar on stderr with counts and ETA; when stderr is not a terminal, a plain line at
+ * each tenth of the work and at the end (`CliIO.progressLines`), or nothing.
+ */
 export interface Progress {
   /** Sets the number of finished units and an optional status text. */
   update(done: number, status?: string): void;
@@ -17,7 +20,9 @@ export interface Progress {
  */
 export function startProgress(io: CliIO, label: string, total: number): Progress {
   if (!io.interactive) {
-    return { update: () => {}, stop: () => {} };
+    return io.progressLines
+      ? progressLines(io, label.trim(), total)
+      : { update: () => {}, stop: () => {} };
   }
   const bar = new cliProgress.SingleBar(
     {
@@ -32,5 +37,39 @@ export function startProgress(io: CliIO, label: string, total: number): Progress
   return {
     update: (done, status = '') => bar.update(done, { status }),
     stop: () => bar.stop(),
+  };
+}
+
+/** Plain progress lines for logs: `label 30/100 (30 %), 12 s, about 28 s left`, each tenth and the end. */
+function progressLines(io: CliIO, label: string, total: number): Progress {
+  const started = performance.now();
+  let lastTenth = 0;
+  let lastDone = 0;
+  let ended = false;
+  const line = (done: number, status: string) => {
+    const seconds = (performance.now() - started) / 1000;
+    const left =
+      done > 0 && done < total
+        ? `, about ${Math.round((seconds / done) * (total - done))} s left`
+        : '';
+    const percent = total > 0 ? Math.floor((100 * done) / total) : 100;
+    io.err(
+      `${label} ${done}/${total} (${percent} %), ${Math.round(seconds)} s${left}${status ? ` | ${status}` : ''}`,
+    );
+  };
+  return {
+    update: (done, status = '') => {
+      lastDone = done;
+      const tenth = total > 0 ? Math.floor((10 * done) / total) : 10;
+      if (tenth > lastTenth) {
+        lastTenth = tenth;
+        if (done >= total) ended = true;
+        line(done, status);
+      }
+    },
+    stop: () => {
+      if (!ended && lastDone > 0) line(lastDone, '');
+      ended = true;
+    },
   };
 }
