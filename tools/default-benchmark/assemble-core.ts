@@ -31,7 +31,7 @@ import {
 } from '@nashpobench2/surrogate';
 import { saveBenchmarkSurrogate } from '@nashpobench2/surrogate/node';
 import { type PlannedRun, planDefaultBenchmark } from './plan.js';
-import { finishedKey } from './sweep-core.js';
+import { finishedKey, longSeedKeys } from './sweep-core.js';
 
 /** Version of the default benchmark's build (plan + assembly); part of the file name. */
 export const DEFAULT_BENCHMARK_VERSION = 1;
@@ -395,6 +395,8 @@ export interface MeasuredCounts {
   byPurpose: Record<PlannedRun['purpose'], number>;
   /** Configurations with all three seeds measured. */
   threeSeedConfigurations: number;
+  /** Long values measured as the mean over three or more seeds. */
+  threeSeedLongValues: number;
   /** Spanning cells with all 48 pairs measured. */
   completeGridCells: number;
   /** Runs in the parts that are not in the plan (e.g. merged from elsewhere). */
@@ -409,7 +411,8 @@ export function countMeasured(
   const keys = new Set<string>();
   for (const run of runs) keys.add(`run:${run.cellCode}/${run.lr}/${run.batchSize}/${run.seed}`);
   for (const record of long) keys.add(`long:${record.cellCode}/${record.lr}/${record.batchSize}`);
-  const byPurpose = { grid: 0, 'space-filling': 0, seeds: 0, long: 0 };
+  for (const key of longSeedKeys(long)) keys.add(key);
+  const byPurpose = { grid: 0, 'space-filling': 0, seeds: 0, long: 0, 'long-seeds': 0 };
   const planned = new Set<string>();
   for (const run of plan) {
     const key = finishedKey(run);
@@ -435,9 +438,82 @@ export function countMeasured(
     classes: new Set([...runs.map((r) => r.classId), ...long.map((r) => r.classId)]).size,
     byPurpose,
     threeSeedConfigurations: [...seedsPerConfig.values()].filter((s) => s.size >= 3).length,
+    threeSeedLongValues: long.filter((r) => r.measured && new Set(r.seeds ?? []).size >= 3).length,
     completeGridCells: [...gridByCell.values()].filter((n) => n === HYPERPARAMETER_PAIR_COUNT)
       .length,
     outsidePlan: [...keys].filter((key) => !planned.has(key)).length,
+  };
+}
+
+/** Seed-to-seed spread of measured values, from the configurations measured with 3+ seeds. */
+export interface SeedNoise {
+  short: {
+    /** Configurations with 3+ seeds of the short schedule. */
+    configurations: number;
+    /** Median and pooled (root mean variance) sample std of the final valid accuracy, pp. */
+    medianValidStd: number;
+    pooledValidStd: number;
+    /** The same for the final test accuracy, pp. */
+    medianTestStd: number;
+    pooledTestStd: number;
+  };
+  long: {
+    /** Long values measured as the mean over 3+ seeds. */
+    configurations: number;
+    /** Median and pooled sample std of the long test accuracy over seeds, pp. */
+    medianStd: number;
+    pooledStd: number;
+  };
+}
+
+/** Sample variance (n − 1); NaN below 2 values. */
+function sampleVariance(values: readonly number[]): number {
+  if (values.length < 2) return Number.NaN;
+  const m = values.reduce((a, b) => a + b, 0) / values.length;
+  return values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1);
+}
+
+/**
+ * The measured seed noise: per configuration with 3+ measured seeds, the sample std over seeds
+ * of the final valid and test accuracy (short) or of the long test accuracy (long: the std the
+ * long part stores); reported as the median and the pooled std (root of the mean variance).
+ * Measured values only; NaN where no configuration has 3 seeds.
+ */
+export function seedNoise(runs: readonly RunRecord[], long: readonly LongRecord[]): SeedNoise {
+  const byConfig = new Map<string, RunRecord[]>();
+  for (const run of runs) {
+    if (!run.measured) continue;
+    const key = `${run.classId}/${run.lr}/${run.batchSize}`;
+    const list = byConfig.get(key) ?? [];
+    list.push(run);
+    byConfig.set(key, list);
+  }
+  const last = (values: readonly number[]) => values[values.length - 1];
+  const validVar: number[] = [];
+  const testVar: number[] = [];
+  for (const list of byConfig.values()) {
+    if (new Set(list.map((r) => r.seed)).size < 3) continue;
+    validVar.push(sampleVariance(list.map((r) => last(r.validAccuracy))));
+    testVar.push(sampleVariance(list.map((r) => last(r.testAccuracy))));
+  }
+  const longVar = long
+    .filter((r) => r.measured && new Set(r.seeds ?? []).size >= 3)
+    .map((r) => r.testAccuracyStd ** 2);
+  const pooled = (variances: number[]) => Math.sqrt(mean(variances));
+  const medianStd = (variances: number[]) => median(variances.map(Math.sqrt));
+  return {
+    short: {
+      configurations: validVar.length,
+      medianValidStd: medianStd(validVar),
+      pooledValidStd: pooled(validVar),
+      medianTestStd: medianStd(testVar),
+      pooledTestStd: pooled(testVar),
+    },
+    long: {
+      configurations: longVar.length,
+      medianStd: medianStd(longVar),
+      pooledStd: pooled(longVar),
+    },
   };
 }
 
@@ -447,6 +523,8 @@ export interface AssembleSummary {
   protocol: { name: string; version: unknown; shortEpochs: number; longEpochs: number };
   files: { benchmark: string; bytes: number; surrogate: string; surrogateBytes: number };
   measured: MeasuredCounts;
+  /** Seed-to-seed spread of the measured values (absent in summaries written before it). */
+  seedNoise?: SeedNoise;
   completed: {
     runs: number;
     measuredRuns: number;
@@ -535,7 +613,8 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
   const fitSeconds = (performance.now() - started) / 1000;
 
   const shortTimes = timings.filter((t) => t.schedule === 'short');
-  const longTimes = timings.filter((t) => t.schedule === 'long');
+  // A long seed-study unit trains two long runs: the mean long run is over single long runs.
+  const longTimes = timings.filter((t) => t.schedule === 'long' && t.purpose !== 'long-seeds');
   const recordedPassSeconds = sum(
     runs.map((r) => sum(r.trainSeconds) + sum(r.validSeconds) + sum(r.testSeconds)),
   );
@@ -637,6 +716,7 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
       surrogateBytes: (await stat(surrogatePath)).size,
     },
     measured,
+    seedNoise: seedNoise(runs, long),
     completed: {
       runs: done.runs.length,
       measuredRuns: done.runs.filter((r) => r.measured).length,
@@ -679,6 +759,22 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
 const fixed = (value: number, digits: number) =>
   Number.isFinite(value) ? value.toFixed(digits) : '—';
 
+function seedNoiseLines(noise: SeedNoise | undefined, epochs: number): string[] {
+  if (!noise) return [];
+  return [
+    '',
+    '## Seed noise (measured)',
+    '',
+    'Sample std over seeds 222, 555 and 888 of one configuration, in percentage points: the median over configurations and the pooled value (root of the mean variance). No model can predict a single seed better than this.',
+    '',
+    '| value | configurations | median std | pooled std |',
+    '| --- | --- | --- | --- |',
+    `| final (epoch ${epochs}) valid accuracy | ${noise.short.configurations} | ${fixed(noise.short.medianValidStd, 2)} | ${fixed(noise.short.pooledValidStd, 2)} |`,
+    `| final (epoch ${epochs}) test accuracy | ${noise.short.configurations} | ${fixed(noise.short.medianTestStd, 2)} | ${fixed(noise.short.pooledTestStd, 2)} |`,
+    `| long test accuracy | ${noise.long.configurations} | ${fixed(noise.long.medianStd, 2)} | ${fixed(noise.long.pooledStd, 2)} |`,
+  ];
+}
+
 /** The summary as Markdown: what was measured, its cost, and the held-out tables. */
 export function summaryMarkdown(s: AssembleSummary): string {
   const m = s.measured;
@@ -695,9 +791,10 @@ export function summaryMarkdown(s: AssembleSummary): string {
     `| grid runs of the spanning cells | ${m.byPurpose.grid} (${m.completeGridCells} cells with all 48 pairs) |`,
     `| space-filling runs | ${m.byPurpose['space-filling']} |`,
     `| seed-study runs (seeds 555, 888) | ${m.byPurpose.seeds} (${m.threeSeedConfigurations} configurations with 3 seeds) |`,
-    `| long values | ${m.longValues} |`,
+    `| long values | ${m.longValues} (${m.threeSeedLongValues} the mean over 3 seeds) |`,
     `| classes with a measurement | ${m.classes} of ${CELL_CLASS_COUNT} |`,
     `| runs outside the plan | ${m.outsidePlan} |`,
+    ...seedNoiseLines(s.seedNoise, s.protocol.shortEpochs),
     '',
     '## Cost',
     '',

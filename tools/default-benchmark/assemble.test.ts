@@ -20,16 +20,19 @@ import {
   rangeProblems,
   SUMMARY_MARKDOWN,
   SURROGATE_FILE,
+  seedNoise,
 } from './assemble-core.js';
 import { FAKE_PROTOCOL, fakeRun, fakeTrainer } from './fake-trainer.js';
 import { planDefaultBenchmark } from './plan.js';
 import { finishedKey, runQueue } from './sweep-core.js';
 
 const plan = planDefaultBenchmark();
-// A tiny part set: the plan's first 120 short runs and first 15 long runs, trained by the fake.
+// A tiny part set: the plan's first 120 short runs and first 15 long runs, trained by the fake,
+// then the first 2 units of the long seed study (which rewrite 2 of those long values).
 const shortRuns = plan.filter((r) => r.schedule === 'short').slice(0, 120);
-const longRuns = plan.filter((r) => r.schedule === 'long').slice(0, 15);
-const trained = [...shortRuns, ...longRuns];
+const longRuns = plan.filter((r) => r.purpose === 'long').slice(0, 15);
+const longSeedRuns = plan.filter((r) => r.purpose === 'long-seeds').slice(0, 2);
+const trained = [...shortRuns, ...longRuns, ...longSeedRuns];
 
 let dir: string;
 let summary: AssembleSummary;
@@ -90,6 +93,17 @@ describe('assembling the default benchmark from parts', () => {
     expect(runs.filter((r) => !r.measured).every((r) => r.backend === 'surrogate')).toBe(true);
     const long = [...bench.longRecords()];
     expect(long.filter((r) => r.measured).length).toBe(15);
+    // The seed study's configurations: mean and sample std over seeds 222, 555, 888, whose fake
+    // values move by (seed mod 7 − 3) × 0.1 = +0.2, −0.1, +0.3: deviations from their mean 0.4/3
+    // are 0.2/3, −0.7/3, 0.5/3, so the variance is (0.04 + 0.49 + 0.25) / 9 / 2 = 0.13 / 3.
+    for (const unit of longSeedRuns) {
+      const stored = long.find(
+        (r) => r.cellCode === unit.cellCode && r.lr === unit.lr && r.batchSize === unit.batchSize,
+      ) as LongRecord;
+      expect(stored.seeds).toEqual([222, 555, 888]);
+      expect(stored.testAccuracyStd).toBeCloseTo(Math.sqrt(0.13 / 3), 9);
+    }
+    expect(long.filter((r) => r.measured && Number.isNaN(r.testAccuracyStd)).length).toBe(13);
     expect(long.filter((r) => !r.measured).every((r) => r.testAccuracyStd >= 0)).toBe(true);
     expect(rangeProblems(runs, long)).toEqual([]);
     expect(summary.validation.ok).toBe(true);
@@ -100,7 +114,7 @@ describe('assembling the default benchmark from parts', () => {
   it('summarises what was measured, its cost and the held-out tables', async () => {
     expect(summary.measured.shortRuns).toBe(120);
     expect(summary.measured.longValues).toBe(15);
-    const byPurpose = { grid: 0, 'space-filling': 0, seeds: 0, long: 15 };
+    const byPurpose = { grid: 0, 'space-filling': 0, seeds: 0, long: 15, 'long-seeds': 2 };
     for (const run of shortRuns) byPurpose[run.purpose]++;
     expect(summary.measured.byPurpose).toEqual(byPurpose);
     expect(summary.measured.outsidePlan).toBe(0);
@@ -110,8 +124,10 @@ describe('assembling the default benchmark from parts', () => {
       longValues: 48_528,
       measuredLong: 15,
     });
-    expect(summary.cost.timedRuns).toBe(135);
-    expect(summary.cost.cpuSeconds).toBeCloseTo(120 * 0.75 + 15 * 2.5, 9);
+    expect(summary.measured.threeSeedLongValues).toBe(2);
+    expect(summary.cost.timedRuns).toBe(137);
+    expect(summary.cost.cpuSeconds).toBeCloseTo(120 * 0.75 + 15 * 2.5 + 2 * 5, 9);
+    // The mean long run is over single long runs (a seed-study unit trains two).
     expect(summary.cost.meanLongWallSeconds).toBe(3);
     // Each fake run records 12 × (18 + 1.8 + 1.8) × (1 + 64 / batch size) pass CPU seconds.
     const passes = shortRuns.reduce((s, r) => s + 12 * 21.6 * (1 + 64 / r.batchSize), 0);
@@ -122,6 +138,10 @@ describe('assembling the default benchmark from parts', () => {
     expect(summary.reports.some((r) => r.target.startsWith('long'))).toBe(true);
     const markdown = await readFile(join(dir, 'out', SUMMARY_MARKDOWN), 'utf8');
     expect(markdown).toMatch(/\| short runs \(all seeds\) \| 120 \|/);
+    expect(markdown).toMatch(/\| long values \| 15 \(2 the mean over 3 seeds\) \|/);
+    expect(markdown).toMatch(/## Seed noise \(measured\)/);
+    expect(summary.seedNoise?.long.configurations).toBe(2);
+    expect(summary.seedNoise?.long.medianStd).toBeCloseTo(Math.sqrt(0.13 / 3), 9);
     expect(markdown).toMatch(/### short: /);
     expect(markdown).toMatch(/### seconds per pass: cost model vs curve model/);
     expect(markdown).toMatch(/\| train \| \d\.\d{3} \/ -?\d\.\d{3} \|.*\| (cost|curve) \|/);
@@ -370,5 +390,63 @@ describe('normalizeCostGeneration', () => {
     expect(out).toMatchObject({ reference: 0, modeled: 0 });
     expect(out.runs).toEqual(mixed);
     expect(MIN_COST_REFERENCE_RUNS).toBe(20);
+  });
+});
+
+describe('seedNoise', () => {
+  const run = (cellCode: string, lr: number, seed: number, valid: number, test: number) => ({
+    ...fakeRun({ cellCode, lr, batchSize: 64, seed }),
+    validAccuracy: [10, valid],
+    testAccuracy: [10, test],
+  });
+  // Two configurations with three seeds, one with two (left out), one predicted (left out).
+  const runs = [
+    run('0|00|000', 0.1, 222, 50, 49), // valid 50, 52, 54: std 2; test 49, 49, 52: std √3
+    run('0|00|000', 0.1, 555, 52, 49),
+    run('0|00|000', 0.1, 888, 54, 52),
+    run('1|11|111', 0.1, 222, 30, 30), // valid 30, 30, 36: std √12; test 30, 31, 32: std 1
+    run('1|11|111', 0.1, 555, 30, 31),
+    run('1|11|111', 0.1, 888, 36, 32),
+    run('2|22|222', 0.1, 222, 40, 40),
+    run('2|22|222', 0.1, 555, 90, 90),
+    { ...run('0|00|000', 0.2, 222, 1, 1), measured: false },
+    { ...run('0|00|000', 0.2, 555, 99, 99), measured: false },
+    { ...run('0|00|000', 0.2, 888, 50, 50), measured: false },
+  ] as RunRecord[];
+  const long = (seeds: number[], std: number, measured = true) =>
+    ({
+      cellCode: '0|00|000',
+      classId: cellClassOf('0|00|000').id,
+      lr: 0.1,
+      batchSize: 64,
+      testAccuracy: 60,
+      testAccuracyStd: std,
+      measured,
+      seeds,
+    }) as LongRecord;
+
+  it('gives the median and pooled std over configurations with three measured seeds', () => {
+    const noise = seedNoise(runs, [
+      long([222, 555, 888], 1),
+      long([222, 555, 888], 3),
+      long([222, 555, 888], 2),
+      long([222], Number.NaN),
+      long([222, 555, 888], 50, false),
+    ]);
+    expect(noise.short.configurations).toBe(2);
+    expect(noise.short.medianValidStd).toBeCloseTo((2 + Math.sqrt(12)) / 2, 12);
+    expect(noise.short.pooledValidStd).toBeCloseTo(Math.sqrt((4 + 12) / 2), 12);
+    expect(noise.short.medianTestStd).toBeCloseTo((Math.sqrt(3) + 1) / 2, 12);
+    expect(noise.short.pooledTestStd).toBeCloseTo(Math.sqrt((3 + 1) / 2), 12);
+    expect(noise.long.configurations).toBe(3);
+    expect(noise.long.medianStd).toBe(2);
+    expect(noise.long.pooledStd).toBeCloseTo(Math.sqrt((1 + 9 + 4) / 3), 12);
+  });
+
+  it('is NaN where no configuration has three seeds', () => {
+    const noise = seedNoise(runs.slice(6, 8), [long([222], Number.NaN)]);
+    expect(noise.short.configurations).toBe(0);
+    expect(noise.short.pooledValidStd).toBeNaN();
+    expect(noise.long.medianStd).toBeNaN();
   });
 });

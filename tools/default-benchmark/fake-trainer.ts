@@ -80,7 +80,8 @@ export function fakeRun(
 
 /**
  * A {@link TrainFunction} writing the fake run's part file into `out` (a long run: the mean
- * final test accuracy of a 36-epoch fake run as the configuration's long value).
+ * final test accuracy of a 36-epoch fake run as the configuration's long value; a long unit of
+ * several seeds: their mean and sample std).
  */
 export function fakeTrainer(
   out: string,
@@ -102,19 +103,29 @@ export function fakeTrainer(
     if (run.schedule === 'long') {
       const record = fakeRun(run, protocol.longEpochs);
       const value = record.testAccuracy[record.testAccuracy.length - 1];
+      // Each seed's long value: the fake run's, +3, moved by (seed mod 7 − 3) × 0.1.
+      const seeds = run.seeds ?? [run.seed];
+      const values = seeds.map((seed) => Math.min(100, value + 3 + ((seed % 7) - 3) * 0.1));
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const std =
+        values.length > 1
+          ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1))
+          : Number.NaN;
       const long: LongRecord = {
         cellCode: run.cellCode,
         classId: record.classId,
         lr: run.lr,
         batchSize: run.batchSize,
-        testAccuracy: Math.min(100, value + 3),
-        testAccuracyStd: Number.NaN,
+        testAccuracy: mean,
+        testAccuracyStd: std,
         measured: true,
-        seeds: [run.seed],
+        seeds: [...seeds],
       };
       const path = `${out}/${longPartName(run)}`;
       await writeBenchmark(path, [], [long], metadata);
-      return { path, accuracy: long.testAccuracy, seconds: 3, cpuSeconds: 2.5 };
+      // A long seed-study unit trains all its seeds but the first (reused).
+      const trainedSeeds = Math.max(1, seeds.length - (run.seeds ? 1 : 0));
+      return { path, accuracy: mean, seconds: 3 * trainedSeeds, cpuSeconds: 2.5 * trainedSeeds };
     }
     const record = fakeRun(run, protocol.shortEpochs);
     const path = `${out}/${runPartName(run)}`;

@@ -72,13 +72,32 @@ describe('default benchmark plan', () => {
     const triples = [...seeds.values()].filter((s) => s.size === 3);
     expect(triples.length).toBeGreaterThanOrEqual(30);
     for (const s of triples) expect([...s].sort()).toEqual([PRIMARY_SEED, ...EXTRA_SEEDS]);
-    const long = plan.filter((r) => r.schedule === 'long');
+    const long = plan.filter((r) => r.purpose === 'long');
     // Long runs are spread: spanning cells and other classes, each with its short run planned.
-    expect(long.filter((r) => r.purpose === 'long').length).toBe(long.length);
+    expect(long.every((r) => r.schedule === 'long' && r.seeds === undefined)).toBe(true);
     expect(new Set(long.map((r) => r.classId)).size).toBeGreaterThanOrEqual(30);
     const spanningIds = new Set(SPANNING_CELLS.map((c) => cellClassOf(c).id));
     expect(long.filter((r) => spanningIds.has(r.classId)).length).toBe(30);
     for (const run of long) expect(seeds.get(configOf(run))?.has(PRIMARY_SEED)).toBe(true);
+  });
+
+  it('ends with the long seed study: the 12 earliest long configurations with all three seeds', () => {
+    const study = plan.filter((r) => r.purpose === 'long-seeds');
+    expect(study.length).toBe(12);
+    // Last in the plan, so the order (and the shards) of the runs before it stay as they were.
+    expect(plan.slice(-12)).toEqual(study);
+    const long = plan.filter((r) => r.purpose === 'long');
+    expect(study.map(configOf)).toEqual(long.slice(0, 12).map(configOf));
+    for (const run of study) {
+      expect(run.schedule).toBe('long');
+      expect(run.seeds).toEqual([PRIMARY_SEED, ...EXTRA_SEEDS]);
+    }
+    // Spread over spanning cells and other classes, as the long runs.
+    expect(new Set(study.map((r) => r.classId)).size).toBeGreaterThanOrEqual(8);
+    expect(planDefaultBenchmark({ longSeedConfigs: 0 }).length).toBe(plan.length - 12);
+    expect(
+      planDefaultBenchmark({ longConfigs: 5 }).filter((r) => r.purpose === 'long-seeds').length,
+    ).toBe(5);
   });
 
   it('orders the grid round-robin over the spanning cells with spread pairs', () => {

@@ -18,7 +18,12 @@ export interface PlannedRun {
   /** 'short' = the protocol's 12-epoch schedule, 'long' = its long schedule. */
   schedule: 'short' | 'long';
   /** Why the run is in the plan. */
-  purpose: 'grid' | 'space-filling' | 'seeds' | 'long';
+  purpose: 'grid' | 'space-filling' | 'seeds' | 'long' | 'long-seeds';
+  /**
+   * A long unit's seeds, when more than `seed` (the long seed study: [222, 555, 888]; the seeds
+   * already trained, kept in the parts' `long-runs/`, are reused, not trained again).
+   */
+  seeds?: readonly number[];
 }
 
 /** Cells chosen to span the space; each gets all 48 (lr, batch size) points. */
@@ -47,6 +52,11 @@ export interface PlanOptions {
   seedConfigs?: number;
   /** Configurations trained with the long schedule; default 60. */
   longConfigs?: number;
+  /**
+   * Long configurations (the earliest ones) also trained with the extra seeds, so the long
+   * target's seed noise is measured; default 12 (at most `longConfigs`).
+   */
+  longSeedConfigs?: number;
   /** Seed of the design; default 0. */
   designSeed?: number;
 }
@@ -123,12 +133,17 @@ export function spreadPairOrder(seed: number): number[] {
  * - the seed study and the long runs repeat the earliest grid and space-filling configurations
  *   (half each), so their primary-seed short runs are measured before them, and the long target
  *   spans many classes (the surrogate's held-out folds are grouped by class);
- * - the four parts are interleaved in proportion to their sizes, so each advances evenly.
+ * - the four parts are interleaved in proportion to their sizes, so each advances evenly;
+ * - the long seed study comes last: one unit per configuration trains the extra seeds of the
+ *   earliest long configurations with the long schedule (their primary seed's long run is reused)
+ *   and rewrites the configuration's long value as the mean over the three seeds. Appending it
+ *   leaves the order (and the shards) of the runs before it unchanged.
  */
 export function planDefaultBenchmark(options: PlanOptions = {}): PlannedRun[] {
   const spaceFillingRuns = options.spaceFillingRuns ?? 432;
   const seedConfigs = options.seedConfigs ?? 36;
   const longConfigs = options.longConfigs ?? 60;
+  const longSeedConfigs = Math.min(options.longSeedConfigs ?? 12, longConfigs);
   const designSeed = options.designSeed ?? 0;
 
   const spanning = SPANNING_CELLS.map((code) => cellClassOf(code));
@@ -182,7 +197,13 @@ export function planDefaultBenchmark(options: PlanOptions = {}): PlannedRun[] {
     purpose: 'long',
   }));
 
-  return interleave([grid, spaceFilling, seeds, long]);
+  const longSeeds: PlannedRun[] = long.slice(0, longSeedConfigs).map((run) => ({
+    ...run,
+    purpose: 'long-seeds',
+    seeds: [PRIMARY_SEED, ...EXTRA_SEEDS],
+  }));
+
+  return [...interleave([grid, spaceFilling, seeds, long]), ...longSeeds];
 }
 
 /** Merges lists so that each advances in proportion to its length. */
@@ -209,5 +230,6 @@ function interleave<T>(lists: T[][]): T[] {
 
 /** Stable identity of a planned run, used to skip finished runs on resume. */
 export function runId(run: PlannedRun): string {
-  return `${run.schedule}/${run.cellCode}/${run.lr}/${run.batchSize}/${run.seed}`;
+  const seeds = run.seeds ? run.seeds.join('+') : String(run.seed);
+  return `${run.schedule}/${run.cellCode}/${run.lr}/${run.batchSize}/${seeds}`;
 }

@@ -1,6 +1,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Benchmark } from '@nashpobench2/dataset';
+import { loadBenchmarkPath } from '@nashpobench2/dataset/node';
 import { cellClassOf } from '@nashpobench2/search-space';
 import { finishedUnits } from '@nashpobench2/trainer/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { type PlannedRun, planDefaultBenchmark, SPANNING_CELLS } from './plan.js
 import {
   estimateRemaining,
   finishedKey,
+  longSeedKeys,
   parsePriority,
   pendingRuns,
   planTotals,
@@ -48,7 +51,39 @@ describe('finished keys', () => {
     expect(runCost({ ...long, schedule: 'short' })).toBe(1);
     const totals = planTotals(plan);
     expect(totals.total).toBe(plan.length);
-    expect(totals.shortEquivalents).toBe(plan.length + 2 * totals.long);
+    // A long seed-study unit trains 2 long runs (the first seed's is reused): 6 equivalents.
+    const study = plan.find((r) => r.purpose === 'long-seeds') as PlannedRun;
+    expect(runCost(study, 12, 36)).toBe(6);
+    expect(totals['long-seeds']).toBe(12);
+    expect(totals.shortEquivalents).toBe(
+      plan.length - totals.long - totals['long-seeds'] + 3 * totals.long + 6 * totals['long-seeds'],
+    );
+  });
+
+  it('calls a long seed-study unit finished only when its long part holds all its seeds', async () => {
+    const configOf = (r: PlannedRun) => `${r.cellCode}/${r.lr}/${r.batchSize}`;
+    const study = plan.find((r) => r.purpose === 'long-seeds') as PlannedRun;
+    const primary = plan.find(
+      (r) => r.purpose === 'long' && configOf(r) === configOf(study),
+    ) as PlannedRun;
+    expect(finishedKey(study)).toBe(
+      `long:${study.cellCode}/${study.lr}/${study.batchSize}/seeds:222,555,888`,
+    );
+    const train = fakeTrainer(dir);
+    const keysNow = async () => {
+      const loaded = await loadBenchmarkPath(dir);
+      return longSeedKeys([...new Benchmark(loaded.tables, loaded.metadata).longRecords()]);
+    };
+    await train(primary, 0);
+    expect(await keysNow()).toEqual(new Set());
+    await train(study, 0);
+    expect(await keysNow()).toEqual(new Set([finishedKey(study)]));
+    // Seeds in any order and repeated give the same key; fewer than 2 seeds give none.
+    const base = { cellCode: '0|00|000', lr: 0.1, batchSize: 64 };
+    expect(longSeedKeys([{ ...base, seeds: [888, 222, 555, 555] }])).toEqual(
+      new Set(['long:0|00|000/0.1/64/seeds:222,555,888']),
+    );
+    expect(longSeedKeys([{ ...base, seeds: [222] }, base])).toEqual(new Set());
   });
 });
 
@@ -184,6 +219,15 @@ describe('estimate', () => {
     expect(e.hoursOnFreeCores).toBeCloseTo((5 * 96) / 2 / 3600, 12);
     expect(e.hoursAtMeasuredRate).toBeCloseTo((5 * 240) / 2 / 3600, 12);
     expect(estimateRemaining([], [short], 1).cpuPerEquivalent).toBeNaN();
+    // A seed-study unit's line counts its planned equivalents (6), and one left counts 6.
+    const study = plan.find((r) => r.purpose === 'long-seeds') as PlannedRun;
+    const withStudy = [
+      ...timings,
+      { schedule: 'long' as const, wallSeconds: 1200, cpuSeconds: 576, equivalents: 6 },
+    ];
+    const f = estimateRemaining(withStudy, [study], 1);
+    expect(f.cpuPerEquivalent).toBe((480 + 576) / 11);
+    expect(f.equivalentsLeft).toBe(6);
   });
 });
 
@@ -230,6 +274,7 @@ describe('parsePriority', () => {
   it('reads purposes and grid:N, and refuses anything else in one line', () => {
     expect(parsePriority(undefined, 10)).toEqual([]);
     expect(parsePriority('long, seeds', 10)).toEqual([{ purpose: 'long' }, { purpose: 'seeds' }]);
+    expect(parsePriority('long-seeds', 10)).toEqual([{ purpose: 'long-seeds' }]);
     expect(parsePriority('grid:8,grid', 10)).toEqual([
       { purpose: 'grid', cells: 8 },
       { purpose: 'grid' },

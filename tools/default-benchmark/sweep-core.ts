@@ -6,20 +6,50 @@
 import { InvalidArgumentError } from '@nashpobench2/search-space';
 import type { PlannedRun } from './plan.js';
 
-/** Relative cost of a run in 12-epoch runs: the long schedule costs longEpochs / shortEpochs. */
+/**
+ * Relative cost of a run in 12-epoch runs: the long schedule costs longEpochs / shortEpochs per
+ * seed it trains (a long seed-study unit trains all its seeds but the first, whose long run it
+ * reuses).
+ */
 export function runCost(run: PlannedRun, shortEpochs = 12, longEpochs = 36): number {
-  return run.schedule === 'long' ? longEpochs / shortEpochs : 1;
+  if (run.schedule !== 'long') return 1;
+  const trained = run.seeds ? Math.max(1, run.seeds.length - 1) : 1;
+  return (trained * longEpochs) / shortEpochs;
 }
 
 /**
  * Key of a planned run in the trainer's finished-unit set (`finishedUnits` of
  * `@nashpobench2/trainer/node`): `run:<cell>/<lr>/<batch size>/<seed>` for a short run,
- * `long:<cell>/<lr>/<batch size>` for a long one (one seed per long configuration in this plan).
+ * `long:<cell>/<lr>/<batch size>` for a long one, and for a long unit of several seeds
+ * `long:<cell>/<lr>/<batch size>/seeds:<seeds, ascending>`, the key `longSeedKeys` gives a long
+ * part whose value is the mean over those seeds.
  */
 export function finishedKey(run: PlannedRun): string {
-  return run.schedule === 'long'
-    ? `long:${run.cellCode}/${run.lr}/${run.batchSize}`
-    : `run:${run.cellCode}/${run.lr}/${run.batchSize}/${run.seed}`;
+  if (run.schedule !== 'long') return `run:${run.cellCode}/${run.lr}/${run.batchSize}/${run.seed}`;
+  const base = `long:${run.cellCode}/${run.lr}/${run.batchSize}`;
+  return run.seeds ? `${base}/seeds:${[...run.seeds].sort((a, b) => a - b).join(',')}` : base;
+}
+
+/**
+ * Finished keys of long values measured with several seeds (`finishedKey` of the long unit that
+ * wrote them): a long seed-study unit is finished when its configuration's long part holds the
+ * mean over all its seeds, not merely when the seeds' curves exist.
+ */
+export function longSeedKeys(
+  records: readonly {
+    cellCode: string;
+    lr: number;
+    batchSize: number;
+    seeds?: readonly number[];
+  }[],
+): Set<string> {
+  const keys = new Set<string>();
+  for (const r of records) {
+    if (!r.seeds || r.seeds.length < 2) continue;
+    const seeds = [...new Set(r.seeds)].sort((a, b) => a - b).join(',');
+    keys.add(`long:${r.cellCode}/${r.lr}/${r.batchSize}/seeds:${seeds}`);
+  }
+  return keys;
 }
 
 /** A slice of the plan: run i belongs to shard i mod count (as the trainer's round-robin shards). */
@@ -49,10 +79,16 @@ export interface PriorityEntry {
   readonly cells?: number;
 }
 
-const PURPOSES: readonly PlannedRun['purpose'][] = ['grid', 'space-filling', 'seeds', 'long'];
+const PURPOSES: readonly PlannedRun['purpose'][] = [
+  'grid',
+  'space-filling',
+  'seeds',
+  'long',
+  'long-seeds',
+];
 
 /**
- * Parses `--first` (comma list of `grid`, `grid:N`, `space-filling`, `seeds`, `long`); throws a
+ * Parses `--first` (comma list of `grid`, `grid:N`, `space-filling`, `seeds`, `long`, `long-seeds`); throws a
  * one-line error naming the bad entry and what is allowed.
  */
 export function parsePriority(text: string | undefined, spanningCells: number): PriorityEntry[] {
@@ -208,7 +244,15 @@ export function planTotals(runs: readonly PlannedRun[]): Record<PlannedRun['purp
   total: number;
   shortEquivalents: number;
 } {
-  const totals = { grid: 0, 'space-filling': 0, seeds: 0, long: 0, total: 0, shortEquivalents: 0 };
+  const totals = {
+    grid: 0,
+    'space-filling': 0,
+    seeds: 0,
+    long: 0,
+    'long-seeds': 0,
+    total: 0,
+    shortEquivalents: 0,
+  };
   for (const run of runs) {
     totals[run.purpose]++;
     totals.total++;
@@ -224,6 +268,8 @@ export interface RunTiming {
   readonly cpuSeconds: number;
   /** Lanes that ran beside it. */
   readonly parallel?: number;
+  /** 12-epoch equivalents the unit was planned to train (`runCost`); absent: its schedule's. */
+  readonly equivalents?: number;
 }
 
 /** How long the rest of a plan takes, from the runs timed so far. */
@@ -250,14 +296,14 @@ export function estimateRemaining(
   shortEpochs = 12,
   longEpochs = 36,
 ): Estimate {
-  const cost = (schedule: PlannedRun['schedule']) =>
+  const cost = (schedule: RunTiming['schedule']) =>
     schedule === 'long' ? longEpochs / shortEpochs : 1;
-  const equivalents = timings.reduce((n, t) => n + cost(t.schedule), 0);
+  const equivalents = timings.reduce((n, t) => n + (t.equivalents ?? cost(t.schedule)), 0);
   const cpu = timings.reduce((n, t) => n + t.cpuSeconds, 0);
   const wall = timings.reduce((n, t) => n + t.wallSeconds, 0);
   const cpuPerEquivalent = equivalents > 0 ? cpu / equivalents : Number.NaN;
   const wallPerEquivalent = equivalents > 0 ? wall / equivalents : Number.NaN;
-  const equivalentsLeft = left.reduce((n, run) => n + cost(run.schedule), 0);
+  const equivalentsLeft = left.reduce((n, run) => n + runCost(run, shortEpochs, longEpochs), 0);
   return {
     runs: timings.length,
     cpuPerEquivalent,

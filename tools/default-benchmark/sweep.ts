@@ -5,7 +5,13 @@
  *   pnpm --filter @nashpobench2/tools sweep -- --parallel 2 [--data <cifar-10-binary.tar.gz>]
  *     [--out <dir>] [--cache <dir>] [--backend auto] [--shard i/N] [--limit N] [--dry-run]
  *     [--first long,seeds]   (those purposes' pending runs first, then the rest in plan order;
- *                             grid:N = the grid runs of the first N spanning cells)
+ *                             grid:N = the grid runs of the first N spanning cells; purposes:
+ *                             grid, space-filling, seeds, long, long-seeds)
+ *
+ * A long seed-study unit ('long-seeds') trains a long configuration's extra seeds one after the
+ * other in one worker (each seed's curve is saved in `<out>/long-runs/` and reused on resume) and
+ * then rewrites the configuration's long part as the mean and sample std over all its seeds; the
+ * unit counts as finished once the part holds all its seeds.
  *
  * Inside an array job (Slurm, SGE, PBS, Kubernetes Indexed Job) the shard comes from the task
  * index as in `nhb train` (`--shard-count`/`NHB_SHARD_COUNT` where the count is not visible).
@@ -16,11 +22,13 @@
  * else).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Benchmark } from '@nashpobench2/dataset';
+import { loadBenchmarkPath } from '@nashpobench2/dataset/node';
 import { cellClassOf } from '@nashpobench2/search-space';
 import {
   BACKEND_CHOICES,
@@ -39,6 +47,7 @@ import { type PlannedRun, planDefaultBenchmark, runId, SPANNING_CELLS } from './
 import {
   estimateRemaining,
   finishedKey,
+  longSeedKeys,
   type PlanShard,
   parsePriority,
   pendingRuns,
@@ -69,7 +78,21 @@ function log(line: string): void {
 }
 
 function describe(run: PlannedRun): string {
-  return `${run.purpose} ${run.schedule} ${run.cellCode} lr ${run.lr} bs ${run.batchSize} seed ${run.seed}`;
+  const seeds = run.seeds ? `seeds ${run.seeds.join(', ')}` : `seed ${run.seed}`;
+  return `${run.purpose} ${run.schedule} ${run.cellCode} lr ${run.lr} bs ${run.batchSize} ${seeds}`;
+}
+
+/** The long seed-study keys (`longSeedKeys`) of the long parts in `out` that hold several seeds. */
+async function longSeedFinished(out: string): Promise<Set<string>> {
+  const names = (await readdir(out).catch(() => [] as string[])).filter(
+    (name) => name.startsWith('long-') && name.endsWith('.parquet'),
+  );
+  const records = [];
+  for (const name of names) {
+    const loaded = await loadBenchmarkPath(join(out, name));
+    records.push(...new Benchmark(loaded.tables, loaded.metadata).longRecords());
+  }
+  return longSeedKeys(records);
 }
 
 function hours(seconds: number): string {
@@ -156,7 +179,7 @@ class Lane {
     return new Promise<RunOutcome>((resolveRun, rejectRun) => {
       this.pending = { id, resolve: resolveRun, reject: rejectRun, onEpoch };
       const task = { cellCode: run.cellCode, lr: run.lr, batchSize: run.batchSize, seed: run.seed };
-      const seeds = run.schedule === 'long' ? [run.seed] : undefined;
+      const seeds = run.schedule === 'long' ? [...(run.seeds ?? [run.seed])] : undefined;
       this.child?.send({ type: 'unit', id, task, seeds } satisfies ToWorker);
     });
   }
@@ -191,7 +214,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: sweep [--parallel k] [--data <cifar-10-binary.tar.gz>] [--out <dir>] [--cache <dir>] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--shard i/N | array-task env with --shard-count N --shard-first F] [--limit N] [--first grid[:N],space-filling,seeds,long] [--dry-run]\n',
+      'usage: sweep [--parallel k] [--data <cifar-10-binary.tar.gz>] [--out <dir>] [--cache <dir>] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--shard i/N | array-task env with --shard-count N --shard-first F] [--limit N] [--first grid[:N],space-filling,seeds,long,long-seeds] [--dry-run]\n',
     );
     return 0;
   }
@@ -229,6 +252,7 @@ async function main(argv: string[]): Promise<number> {
   const prepared = await loadPreparedData(dataPath, protocol, { cacheDir });
   await mkdir(out, { recursive: true });
   const finished = await finishedUnits(out, prepared.protocol);
+  for (const key of await longSeedFinished(out)) finished.add(key);
   const spanning = SPANNING_CELLS.map((code) => cellClassOf(code).representative);
   const first = parsePriority(values.first, spanning.length);
   const pending = prioritize(pendingRuns(plan, finished, shard), first, spanning);
@@ -236,7 +260,7 @@ async function main(argv: string[]): Promise<number> {
   const all = planTotals(inShard);
   const left = planTotals(pending);
   log(
-    `plan: ${all.total} runs in shard ${shard.index}/${shard.count} (grid ${all.grid}, space-filling ${all['space-filling']}, seeds ${all.seeds}, long ${all.long}; ${all.shortEquivalents} 12-epoch equivalents); finished ${all.total - left.total}, left ${left.total} (${left.shortEquivalents} equivalents)`,
+    `plan: ${all.total} runs in shard ${shard.index}/${shard.count} (grid ${all.grid}, space-filling ${all['space-filling']}, seeds ${all.seeds}, long ${all.long}, long seed study ${all['long-seeds']}; ${all.shortEquivalents} 12-epoch equivalents); finished ${all.total - left.total}, left ${left.total} (${left.shortEquivalents} equivalents)`,
   );
   log(
     `protocol ${prepared.protocol.name} v${prepared.protocol.version}; data ${dataPath}; out ${out}`,
@@ -320,6 +344,7 @@ async function main(argv: string[]): Promise<number> {
           key: finishedKey(run),
           purpose: run.purpose,
           schedule: run.schedule,
+          ...(run.seeds ? { seeds: run.seeds, equivalents: cost } : {}),
           wallSeconds: Number(outcome.seconds.toFixed(3)),
           cpuSeconds: Number(outcome.cpuSeconds.toFixed(3)),
           accuracy: outcome.accuracy,
