@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crossValidate, evaluateOutOfFold } from './cross-validate.js';
 import { groupedKFold } from './grouped-folds.js';
 import { Z50, Z90 } from './metrics.js';
+import { fitSurrogate } from './surrogate.js';
 
 /** 12 groups × 4 rows; the target is a smooth function of the features plus a group effect. */
 function groupedData() {
@@ -62,6 +63,37 @@ describe('grouped cross-validation', () => {
       const average = members.reduce((a, e) => a + e.predictedMean[i][0], 0) / 3;
       expect(row[0]).toBeCloseTo(average, 9);
     });
+  });
+
+  it('fits on features and predicts each held-out row from its predictionFeatures', () => {
+    const data = groupedData();
+    const options = { ...data, models: ['ridge'] as const, folds: 4, seed: 3 };
+    // Each row predicted from shifted inputs: the fold's model (fitted on the unshifted rows of
+    // the other folds, as fitSurrogate fits it here) applied to the shifted row.
+    const shifted = data.features.map(([a, b]) => [a + 0.5, b - 0.25]);
+    const result = crossValidate({ ...options, predictionFeatures: shifted });
+    groupedKFold(data.groups, 4, 3).forEach((fold, f) => {
+      const model = fitSurrogate({
+        model: 'ridge',
+        features: fold.train.map((i) => data.features[i]),
+        targets: fold.train.map((i) => data.targets[i]),
+        groups: fold.train.map((i) => data.groups[i]),
+        seed: 3 + f,
+      });
+      const prediction = model.predict(fold.test.map((i) => shifted[i]));
+      fold.test.forEach((i, k) => {
+        expect(result.evaluations[0].predictedMean[i][0]).toBeCloseTo(prediction.mean[k][0], 12);
+      });
+    });
+    // The same features as prediction features change nothing; a shift changes the predictions.
+    const plain = crossValidate(options);
+    expect(crossValidate({ ...options, predictionFeatures: data.features }).evaluations).toEqual(
+      plain.evaluations.map((e) => ({ ...e, seconds: expect.any(Number) })),
+    );
+    expect(result.evaluations[0].predictedMean).not.toEqual(plain.evaluations[0].predictedMean);
+    expect(() => crossValidate({ ...options, predictionFeatures: shifted.slice(1) })).toThrow(
+      /predictionFeatures has 47 rows; allowed: one per row of features \(48\)/,
+    );
   });
 
   it('calibrates the spread from the other folds only', () => {

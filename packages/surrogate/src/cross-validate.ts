@@ -21,6 +21,12 @@ export interface CrossValidationOptions extends Omit<FitSurrogateOptions, 'model
   readonly folds?: number;
   /** Called after each fitted fold, for progress. */
   readonly onFold?: (info: { model: ModelKind; fold: number; folds: number }) => void;
+  /**
+   * Features each held-out row is predicted from, one per row of `features`; default `features`.
+   * The models are always fitted on `features`: the long cascade predicts from rows whose curve
+   * columns are themselves out-of-fold predictions.
+   */
+  readonly predictionFeatures?: readonly ArrayLike<number>[];
 }
 
 /** Held-out results of one model. */
@@ -178,6 +184,12 @@ export function crossValidate(options: CrossValidationOptions): CrossValidationR
   const assignment = groupedFoldAssignment(options.groups, options.folds ?? 5, options.seed ?? 0);
   const folds = foldsOf(assignment);
   const n = options.features.length;
+  const predictFrom = options.predictionFeatures ?? options.features;
+  if (predictFrom.length !== n) {
+    throw new RangeError(
+      `crossValidate: predictionFeatures has ${predictFrom.length} rows; allowed: one per row of features (${n})`,
+    );
+  }
 
   const fits = new FoldFits();
   const evaluated = new Map<ModelKind, ModelEvaluation>();
@@ -196,7 +208,7 @@ export function crossValidate(options: CrossValidationOptions): CrossValidationR
           seed: (options.seed ?? 0) + f,
         }),
       );
-      const prediction = surrogate.predict(fold.test.map((i) => options.features[i]));
+      const prediction = surrogate.predict(fold.test.map((i) => predictFrom[i]));
       fold.test.forEach((row, k) => {
         predictedMean[row] = prediction.mean[k];
         predictedStd[row] = prediction.std[k];

@@ -1,17 +1,11 @@
 import { InvalidArgumentError } from '@nashpobench2/search-space';
-import {
-  evaluateOutOfFold,
-  evaluationOrder,
-  FoldFits,
-  type ModelEvaluation,
-} from './cross-validate.js';
+import { crossValidate } from './cross-validate.js';
 import {
   createFeatureSchema,
   extractFeatures,
   type FeatureInput,
   type FeatureSchema,
 } from './features.js';
-import { foldsOf, groupedFoldAssignment } from './grouped-folds.js';
 import {
   type FittedTarget,
   fitWithValidation,
@@ -30,7 +24,7 @@ import {
   summarizeRuns,
 } from './run-summary.js';
 import { fitSeedNoise, fitSeedNoiseFromSpread } from './seed-noise.js';
-import { fitSurrogate, MODEL_KINDS, type ModelKind, type Surrogate } from './surrogate.js';
+import { MODEL_KINDS, type ModelKind, type Surrogate } from './surrogate.js';
 import { accuracyTarget, type TargetSpec } from './target-spec.js';
 
 /** Name of the long-training output. */
@@ -228,8 +222,6 @@ function cascadeReport(
   const epochs = inputs.featureSchema.curveEpochs;
   const shortKind = short.report.chosen;
   const groups = rows.map((row) => row.classId);
-  const assignment = groupedFoldAssignment(groups, options.folds ?? 5, options.seed ?? 0);
-  const folds = foldsOf(assignment);
 
   // Each row's curve is the short cross-validation's out-of-fold prediction: it comes from a
   // short model that never saw the row's class (the long models below do not see it either).
@@ -246,40 +238,25 @@ function cascadeReport(
     });
   });
 
-  const models = options.models ?? MODEL_KINDS;
-  const fits = new FoldFits();
-  const evaluated = new Map<ModelKind, ReturnType<typeof evaluateOutOfFold>>();
-  for (const model of evaluationOrder(models)) {
-    const started = performance.now();
-    const mean: Float64Array[] = new Array(rows.length);
-    const std: Float64Array[] = new Array(rows.length);
-    folds.forEach((fold, f) => {
+  // The long models are fitted on the measured curves (as the chosen model is) and predict each
+  // held-out row from its predicted curve.
+  const result = crossValidate({
+    features: inputs.features,
+    predictionFeatures: cascadeFeatures,
+    targets: inputs.targets,
+    groups,
+    targetSpecs: inputs.targetSpecs,
+    ensemble: options.ensemble,
+    seed: options.seed ?? 0,
+    models: options.models ?? MODEL_KINDS,
+    folds: options.folds ?? 5,
+    onFold: ({ model, fold, folds }) =>
       options.onProgress?.({
         stage: `long cascade: cross-validating ${model}`,
-        done: f,
-        total: folds.length,
-      });
-      const surrogate = fits.fit(model, f, () =>
-        fitSurrogate({
-          model,
-          features: fold.train.map((i) => inputs.features[i]),
-          targets: fold.train.map((i) => inputs.targets[i]),
-          groups: fold.train.map((i) => groups[i]),
-          targetSpecs: inputs.targetSpecs,
-          ensemble: options.ensemble,
-          seed: (options.seed ?? 0) + f,
-        }),
-      );
-      const prediction = surrogate.predict(fold.test.map((i) => cascadeFeatures[i]));
-      fold.test.forEach((i, k) => {
-        mean[i] = prediction.mean[k];
-        std[i] = prediction.std[k];
-      });
-    });
-    const seconds = fits.seconds(model, evaluated, (performance.now() - started) / 1000);
-    evaluated.set(model, evaluateOutOfFold(model, inputs, folds, mean, std, seconds));
-  }
-  const evaluations = models.map((model) => evaluated.get(model) as ModelEvaluation);
+        done: fold + 1,
+        total: folds,
+      }),
+  });
   const report = reportOf(
     {
       target: 'long (cascade: short curve predicted)',
@@ -287,14 +264,8 @@ function cascadeReport(
       targetSpecs: inputs.targetSpecs,
       headline: 0,
     },
-    {
-      rows: rows.length,
-      groups: new Set(groups).size,
-      folds: folds.length,
-      assignment,
-      evaluations,
-    },
+    result,
     options.model ?? 'auto',
   );
-  return { report, stdScales: new Map(evaluations.map((e) => [e.model, e.stdScale])) };
+  return { report, stdScales: new Map(result.evaluations.map((e) => [e.model, e.stdScale])) };
 }
