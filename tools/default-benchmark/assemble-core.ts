@@ -307,6 +307,12 @@ export function chargeCpuSeconds(
 export interface CostReference {
   /** ISO time: runs finished at or after it were trained by the reference trainer. */
   readonly since: string;
+  /**
+   * ISO time: runs finished at or after it ran where CPU seconds are in another unit (another
+   * machine or trainer); like the runs before `since` they are charged the cost model's seconds,
+   * fitted on the reference runs. Absent: the reference period is open.
+   */
+  readonly until?: string;
   /** The reference trainer (a commit), for the provenance. */
   readonly trainer?: string;
   readonly why?: string;
@@ -325,13 +331,18 @@ export async function readCostReference(parts: string): Promise<CostReference | 
       `default-benchmark: cost-reference.json: since ${JSON.stringify(value.since)} is not valid; allowed: an ISO 8601 time`,
     );
   }
+  if (value.until !== undefined && Number.isNaN(Date.parse(value.until))) {
+    throw new Error(
+      `default-benchmark: cost-reference.json: until ${JSON.stringify(value.until)} is not valid; allowed: an ISO 8601 time after since, or no until`,
+    );
+  }
   return value;
 }
 
 /**
  * Puts every measured run's pass seconds in the reference trainer's unit: runs finished before
- * `reference.since` (by `timings.jsonl`) were trained by an older, slower trainer, so their seconds
- * are replaced by the cost model's prediction for their (cell, batch size), fitted on the
+ * `reference.since` (by `timings.jsonl`) were trained by an older, slower trainer, and runs finished
+ * at or after `reference.until` on another machine, so their seconds are replaced by the cost model's prediction for their (cell, batch size), fitted on the
  * reference runs; their raw CPU seconds stay in the cpu-seconds fields. With fewer than
  * {@link MIN_COST_REFERENCE_RUNS} reference runs nothing changes. Returns the runs and counts.
  */
@@ -343,10 +354,15 @@ export function normalizeCostGeneration(
 ): { runs: RunRecord[]; reference: number; modeled: number } {
   if (!reference) return { runs: [...runs], reference: runs.length, modeled: 0 };
   const since = Date.parse(reference.since);
+  const until =
+    reference.until === undefined ? Number.POSITIVE_INFINITY : Date.parse(reference.until);
   const finished = new Map<string, number>();
   for (const t of timings) if (t.finishedAt) finished.set(t.key, Date.parse(t.finishedAt));
   const key = (r: RunRecord) => `run:${r.cellCode}/${r.lr}/${r.batchSize}/${r.seed}`;
-  const isReference = (r: RunRecord) => (finished.get(key(r)) ?? Number.NEGATIVE_INFINITY) >= since;
+  const isReference = (r: RunRecord) => {
+    const at = finished.get(key(r)) ?? Number.NEGATIVE_INFINITY;
+    return at >= since && at < until;
+  };
   const refRuns = runs.filter(isReference);
   if (refRuns.length < MIN_COST_REFERENCE_RUNS) {
     return { runs: [...runs], reference: refRuns.length, modeled: 0 };
@@ -630,7 +646,7 @@ export async function assembleDefaultBenchmark(options: AssembleOptions): Promis
     timeUnit:
       'process CPU seconds of each pass (one WASM thread); runs without per-pass CPU seconds were scaled by their CPU/wall ratio' +
       (generation.modeled > 0
-        ? `; ${generation.modeled} runs of older, slower trainers are charged the cost model's seconds for the reference trainer`
+        ? `; ${generation.modeled} runs outside the reference period (older, slower trainers; another machine) are charged the cost model's seconds for the reference trainer`
         : ''),
     cpuSecondsRecorded: charged.recorded,
     cpuSecondsScaled: charged.scaled,
@@ -798,7 +814,7 @@ export function summaryMarkdown(s: AssembleSummary): string {
     '',
     '## Cost',
     '',
-    `${s.cost.timedRuns} timed runs: ${fixed(s.cost.wallSeconds / 3600, 2)} h wall and ${fixed(s.cost.cpuSeconds / 3600, 2)} h CPU summed over runs; mean short run ${fixed(s.cost.meanShortWallSeconds, 0)} s wall / ${fixed(s.cost.meanShortCpuSeconds, 0)} s CPU, mean long run ${fixed(s.cost.meanLongWallSeconds, 0)} s wall / ${fixed(s.cost.meanLongCpuSeconds, 0)} s CPU. Pass CPU seconds charged by the benchmark: ${fixed(s.cost.recordedPassSeconds / 3600, 2)} h (${s.cost.cpuRecordedRuns} runs recorded them per pass, ${s.cost.cpuScaledRuns} older runs scaled from wall seconds; ${s.cost.costReferenceRuns} runs by the reference trainer are charged as measured, ${s.cost.costModeledRuns} runs by older, slower trainers are charged the cost model's seconds). Surrogate fit and completion: ${fixed(s.fitSeconds, 0)} s.`,
+    `${s.cost.timedRuns} timed runs: ${fixed(s.cost.wallSeconds / 3600, 2)} h wall and ${fixed(s.cost.cpuSeconds / 3600, 2)} h CPU summed over runs; mean short run ${fixed(s.cost.meanShortWallSeconds, 0)} s wall / ${fixed(s.cost.meanShortCpuSeconds, 0)} s CPU, mean long run ${fixed(s.cost.meanLongWallSeconds, 0)} s wall / ${fixed(s.cost.meanLongCpuSeconds, 0)} s CPU. Pass CPU seconds charged by the benchmark: ${fixed(s.cost.recordedPassSeconds / 3600, 2)} h (${s.cost.cpuRecordedRuns} runs recorded them per pass, ${s.cost.cpuScaledRuns} older runs scaled from wall seconds; ${s.cost.costReferenceRuns} runs by the reference trainer are charged as measured, ${s.cost.costModeledRuns} runs outside the reference period (older, slower trainers; another machine) are charged the cost model's seconds). Surrogate fit and completion: ${fixed(s.fitSeconds, 0)} s.`,
     '',
     '## Completed file',
     '',

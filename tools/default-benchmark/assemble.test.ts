@@ -383,6 +383,27 @@ describe('normalizeCostGeneration', () => {
     for (let i = 30; i < 60; i++) expect(out.runs[i]).toBe(mixed[i]);
   });
 
+  it('charges runs finished at or after `until` (another machine) the cost law too', () => {
+    // runs 0-29 finished before since (minute 30), 30-49 inside (minute 40), and with until at
+    // minute 45: runs 50-59 finish late on a machine 2 times slower
+    const late = runs.map((r, i) =>
+      i >= 50 ? { ...r, trainSeconds: r.trainSeconds.map((v) => 2 * v) } : r,
+    );
+    const lateTimings = timings.map((t, i) => (i >= 50 ? { ...t, finishedAt: at(50) } : t));
+    const out = normalizeCostGeneration(
+      late,
+      lateTimings,
+      { since: at(30), until: at(45) },
+      protocol,
+    );
+    expect(out).toMatchObject({ reference: 20, modeled: 40 });
+    for (let i = 50; i < 60; i++) {
+      const law = 20 * (1 + 64 / short[i].batchSize);
+      for (const v of out.runs[i].trainSeconds) expect(Math.abs(v / law - 1)).toBeLessThan(0.01);
+    }
+    for (let i = 30; i < 50; i++) expect(out.runs[i]).toBe(late[i]);
+  });
+
   it('changes nothing without a reference or with too few reference runs', () => {
     expect(normalizeCostGeneration(mixed, timings, undefined, protocol).modeled).toBe(0);
     const late = { since: at(50) }; // no run finished after it
