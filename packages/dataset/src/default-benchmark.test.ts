@@ -63,6 +63,47 @@ describe('the embedded default benchmark', () => {
     expect(long.filter((r) => !r.measured).every((r) => r.testAccuracyStd >= 0)).toBe(true);
   });
 
+  it("meets the issue's measurement minimums, counted from the file itself", () => {
+    const measuredRuns = runs.filter((r) => r.measured);
+    const pairsByClass = new Map<number, Set<string>>();
+    const seedsByConfig = new Map<string, Set<number>>();
+    for (const r of measuredRuns) {
+      const pairs = pairsByClass.get(r.classId) ?? new Set<string>();
+      pairs.add(`${r.lr}/${r.batchSize}`);
+      pairsByClass.set(r.classId, pairs);
+      const key = `${r.classId}/${r.lr}/${r.batchSize}`;
+      const seeds = seedsByConfig.get(key) ?? new Set<number>();
+      seeds.add(r.seed);
+      seedsByConfig.set(key, seeds);
+    }
+    // All 48 (lr, batch size) pairs for at least 8 classes.
+    const fullGrid = [...pairsByClass].filter(([, pairs]) => pairs.size === 48).map(([id]) => id);
+    expect(fullGrid.length).toBeGreaterThanOrEqual(8);
+    // At least 400 more primary-seed runs outside those classes, over 300+ classes and all pairs.
+    const full = new Set(fullGrid);
+    const others = measuredRuns.filter((r) => !full.has(r.classId) && r.seed === 222);
+    expect(others.length).toBeGreaterThanOrEqual(400);
+    expect(new Set(others.map((r) => r.classId)).size).toBeGreaterThanOrEqual(300);
+    expect(new Set(others.map((r) => `${r.lr}/${r.batchSize}`)).size).toBe(48);
+    // Three seeds for at least 30 configurations.
+    expect([...seedsByConfig.values()].filter((s) => s.size === 3).length).toBeGreaterThanOrEqual(
+      30,
+    );
+    // The long schedule for at least 48 configurations in at least 8 classes; long values of 3
+    // seeds carry their measured seed spread, 1-seed values none (NaN: unknown).
+    const measuredLong = long.filter((r) => r.measured);
+    expect(measuredLong.length).toBeGreaterThanOrEqual(48);
+    expect(new Set(measuredLong.map((r) => r.classId)).size).toBeGreaterThanOrEqual(8);
+    const threeSeeds = measuredLong.filter((r) => new Set(r.seeds).size === 3);
+    expect(threeSeeds.length).toBeGreaterThanOrEqual(1);
+    expect(threeSeeds.every((r) => r.testAccuracyStd >= 0 && r.testAccuracyStd < 20)).toBe(true);
+    expect(
+      measuredLong
+        .filter((r) => r.seeds?.length === 1)
+        .every((r) => Number.isNaN(r.testAccuracyStd)),
+    ).toBe(true);
+  });
+
   it('keeps every value in its physical range, with cumulative cost rising by epoch', () => {
     const bad: string[] = [];
     for (const run of runs) {
