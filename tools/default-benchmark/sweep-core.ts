@@ -26,8 +26,16 @@ export function runCost(run: PlannedRun, shortEpochs = 12, longEpochs = 36): num
  */
 export function finishedKey(run: PlannedRun): string {
   if (run.schedule !== 'long') return `run:${run.cellCode}/${run.lr}/${run.batchSize}/${run.seed}`;
-  const base = `long:${run.cellCode}/${run.lr}/${run.batchSize}`;
-  return run.seeds ? `${base}/seeds:${[...run.seeds].sort((a, b) => a - b).join(',')}` : base;
+  return longKey(run, run.seeds);
+}
+
+/** `long:<cell>/<lr>/<batch size>`, with `/seeds:<distinct seeds, ascending>` when seeds are given. */
+function longKey(
+  config: { cellCode: string; lr: number; batchSize: number },
+  seeds?: readonly number[],
+): string {
+  const base = `long:${config.cellCode}/${config.lr}/${config.batchSize}`;
+  return seeds ? `${base}/seeds:${[...new Set(seeds)].sort((a, b) => a - b).join(',')}` : base;
 }
 
 /**
@@ -45,9 +53,7 @@ export function longSeedKeys(
 ): Set<string> {
   const keys = new Set<string>();
   for (const r of records) {
-    if (!r.seeds || r.seeds.length < 2) continue;
-    const seeds = [...new Set(r.seeds)].sort((a, b) => a - b).join(',');
-    keys.add(`long:${r.cellCode}/${r.lr}/${r.batchSize}/seeds:${seeds}`);
+    if (r.seeds && r.seeds.length >= 2) keys.add(longKey(r, r.seeds));
   }
   return keys;
 }
